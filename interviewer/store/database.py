@@ -1,0 +1,41 @@
+"""Engine creation: the URL from settings, driver normalisation, SQLite pragmas for concurrent workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from interviewer.errors import ConfigError
+from interviewer.settings import Settings
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for every PostgreSQL URL (`postgres://`, `postgresql://` alike)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer (two workers)
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_db_engine(settings: Settings) -> Engine:
+    """An Engine for `settings.effective_database_url`; ConfigError naming MI_DATABASE_URL if unusable."""
+    url = normalise_url(settings.effective_database_url)
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if not url.startswith("postgresql+psycopg://"):
+        raise ConfigError(
+            f"MI_DATABASE_URL: unsupported database {url.split(':', 1)[0]!r}; use sqlite or postgresql"
+        )
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)

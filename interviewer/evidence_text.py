@@ -1,0 +1,112 @@
+"""Text helpers for the evidence layer: sentences with exact offsets, word stems, phrase matching."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+
+class _SpanLike(Protocol):
+    text: str
+    start: int
+    end: int
+
+
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+_ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "etc", "vs", "approx", "dr", "mr", "mrs", "ms", "fig", "no", "eg", "ie"}
+)
+_HAS_WORD = re.compile(r"[A-Za-z0-9]")
+_TOKEN = re.compile(r"[a-z0-9]+(?:['][a-z]+)?")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
+
+_STOPWORD_TEXT = """a an the and or but if then else of to in on at by for with from as is are was were be
+    been being it its
+    this that these those there here i me my we our you your they them their he she his her so do does did not
+    no yes can could would should will shall may might must have has had what which who whom how when
+    where why
+    into out up down over under about than too very just also only any all some more most such each other both
+    one own same s t don now get got make made use using used way ways thing things lot"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def split_sentences(text: str) -> list[tuple[str, int, int]]:
+    """Sentences (and lines) of `text` as (text, start, end) , text == source[start:end], trimmed."""
+    pieces: list[tuple[str, int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group() != "\n" and _is_abbreviation(text, match.start()):
+            continue
+        _append_trimmed(text, start, end, pieces)
+        start = end
+    _append_trimmed(text, start, len(text), pieces)
+    return pieces
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    before = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 6) : dot])
+    return bool(before) and before.group(1).lower().strip(".") in _ABBREVIATIONS  # type: ignore[union-attr]
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and _HAS_WORD.search(text, start, end):
+        out.append((text[start:end], start, end))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens."""
+    return _TOKEN.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic suffix stripper: "caching" matches "cache"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 4 else word
+
+
+def stems(text: str) -> list[str]:
+    """Stems of every token of `text` (stopwords kept, so phrases still match in order)."""
+    return [stem(t) for t in tokens(text)]
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the non-stopword tokens of `text`."""
+    return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
+
+
+def phrase_key(phrase: str) -> str:
+    """A normalised form of a (multi-word) phrase for containment tests against `stem_line`."""
+    return " " + " ".join(stems(phrase.replace("-", " "))) + " "
+
+
+def stem_line(text: str) -> str:
+    """The whole text as a space-delimited stem string; `phrase_key(p) in stem_line(t)` tests containment."""
+    return " " + " ".join(stems(text.replace("-", " "))) + " "
+
+
+def matched_phrases(phrases: Iterable[str], line: str) -> list[str]:
+    """The phrases (original spelling) whose stems occur in order in a `stem_line`."""
+    return [p for p in phrases if phrase_key(p).strip() and phrase_key(p) in line]
+
+
+def overlap(reference: set[str], candidate: set[str]) -> float:
+    """Fraction of `reference` stems present in `candidate` (0 when the reference is empty)."""
+    return len(reference & candidate) / len(reference) if reference else 0.0
+
+
+def word_count(text: str) -> int:
+    return len(tokens(text))
+
+
+def covering(spans: Sequence[_SpanLike], start: int, end: int) -> list[_SpanLike]:
+    """Spans overlapping [start, end)."""
+    return [s for s in spans if s.start < end and s.end > start]

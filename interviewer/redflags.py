@@ -1,0 +1,147 @@
+"""Red flags that cap a grade whatever else the answer contains: empty, too short, gibberish, off-topic,
+buzzword-only, and attempts to instruct the grader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.evidence_text import tokens
+
+EMPTY = "empty"
+TOO_SHORT = "too-short"
+GIBBERISH = "gibberish"
+OFF_TOPIC = "off-topic"
+BUZZWORD_ONLY = "buzzword-only"
+INJECTION = "injection"
+
+# Highest criterion level a flagged answer may reach (1 = the bottom).
+FLAG_CAPS: dict[str, int] = {
+    EMPTY: 1,
+    TOO_SHORT: 1,
+    GIBBERISH: 1,
+    OFF_TOPIC: 1,
+    BUZZWORD_ONLY: 1,
+    INJECTION: 1,
+}
+
+FLAG_MESSAGES: dict[str, str] = {
+    EMPTY: "The answer is empty.",
+    TOO_SHORT: "The answer is too short to show any of what the rubric looks for.",
+    GIBBERISH: "The answer does not read as language; it cannot be graded.",
+    OFF_TOPIC: "The answer does not address the question asked.",
+    BUZZWORD_ONLY: "The answer strings jargon together without a concrete mechanism, number or choice.",
+    INJECTION: "The answer tries to instruct the grader; that text was ignored and the score capped.",
+}
+
+_INJECTION_PATTERNS = [
+    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|your|the)\b"
+    r"[^.!?\n]{0,20}\b(instructions?|prompts?|rules?|rubric|guidelines?)",
+    r"\bas (the|an|my) (grader|evaluator|judge|assessor|reviewer|scorer|ai|model|llm)\b",
+    r"\b(dear|attention|note to (the )?|hey) (grader|evaluator|judge|assessor|ai|model|llm|reviewer)\b",
+    r"\b(give|assign|award|rate|score|grade|mark)\b[^.!?\n]{0,30}\b(4|four|5|10|full marks?|"
+    r"top (score|marks?)|maximum|perfect (score|marks?)|strong hire|highest)\b",
+    r"\b(this|my) answer (deserves|should (get|receive|be (given|scored|rated)))\b",
+    r"\b(system prompt|you are now|new instructions|developer mode|jailbreak)\b",
+    r"\b(grader|evaluator|scoring (model|system)|the rubric)\b[^.!?\n]{0,30}\b(must|should|will|has to)\b"
+    r"[^.!?\n]{0,30}\b(score|rate|grade|give|mark|pass)\b",
+]
+_INJECTION = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.IGNORECASE)
+
+# Hype vocabulary: words that sound like an answer without being one.
+_HYPE_TEXT = """leverage leveraging leverages synergy synergies synergistic cutting-edge state-of-the-art
+    holistic
+    paradigm seamless seamlessly next-generation next-gen world-class best-in-class game-changer game-changing
+    disruptive innovative innovation robust robustness scalable scalability end-to-end ai-driven ai-powered
+    data-driven cloud-native revolutionary transformative transform empower empowering streamline streamlined
+    optimize optimized optimizing optimal ecosystem frictionless agile blockchain quantum hyper-personalized
+    future-proof mission-critical enterprise-grade turnkey bleeding-edge visionary impactful actionable
+    insights
+    intelligent smart advanced powerful sophisticated comprehensive modern unlock unlocking harness harnessing
+    supercharge 360 big buzz ecosystem"""
+HYPE_TERMS = frozenset(_HYPE_TEXT.split())
+_MECHANISM = re.compile(
+    r"\b(because|so that|which means|by (computing|using|taking|sampling|splitting|adding|caching|storing|"
+    r"training|comparing|measuring)|instead of|rather than|at the cost of|for example|e\.g\.|such as|"
+    r"if|when|unless|then|per|divided|times|multiply|formula|compute|computes|equals?)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|ms|s|k|m|b|x|gb|tb|mb|qps|rps|users?|days?|hours?|weeks?)?\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class FlagInputs:
+    """Measurements the flag rules need, computed once by the analyzer."""
+
+    text: str
+    topicality: float  # similarity of the answer to the question (0..1)
+    pieces_per_word: float  # word pieces per word; gibberish splits into many
+    covered_key_points: int
+
+
+@dataclass(frozen=True)
+class FlagThresholds:
+    min_words: int = 12
+    off_topic_below: float = 0.25
+    gibberish_pieces_per_word: float = 2.2
+    gibberish_vowelless_fraction: float = 0.3
+    buzzword_min_hype: int = 4
+    buzzword_hype_density: float = 0.06
+    buzzword_max_concrete: int = 2
+
+
+def detect_flags(inputs: FlagInputs, limits: FlagThresholds) -> tuple[str, ...]:
+    """All red flags raised by `inputs`, in a fixed order."""
+    words = tokens(inputs.text)
+    if not words:
+        return (EMPTY,)
+    flags: list[str] = []
+    if injection_spans(inputs.text):
+        flags.append(INJECTION)
+    if is_gibberish(words, inputs.pieces_per_word, limits):
+        flags.append(GIBBERISH)
+    elif len(words) < limits.min_words:
+        flags.append(TOO_SHORT)
+    if GIBBERISH not in flags and inputs.topicality < limits.off_topic_below:
+        flags.append(OFF_TOPIC)
+    if is_buzzword_only(inputs.text, words, inputs.covered_key_points, limits):
+        flags.append(BUZZWORD_ONLY)
+    return tuple(flags)
+
+
+def injection_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of text that addresses the grader instead of the interviewer."""
+    return [(m.start(), m.end()) for m in _INJECTION.finditer(text)]
+
+
+def is_gibberish(words: list[str], pieces_per_word: float, limits: FlagThresholds) -> bool:
+    """Keyboard mash and random strings: words the tokenizer shreds, or words with no vowels."""
+    alpha = [w for w in words if w.isalpha() and len(w) > 2]
+    if not alpha:
+        return not any(w.isdigit() for w in words) or len(words) > 3
+    vowelless = sum(1 for w in alpha if not re.search(r"[aeiouy]", w)) / len(alpha)
+    return (
+        pieces_per_word >= limits.gibberish_pieces_per_word
+        or vowelless >= limits.gibberish_vowelless_fraction
+    )
+
+
+def concreteness(text: str) -> int:
+    """Count of concrete anchors: numbers and mechanism/choice connectives."""
+    return len(_NUMBER.findall(text)) + len(_MECHANISM.findall(text))
+
+
+def hype_count(words: list[str], text: str) -> int:
+    hyphenated = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text.lower())
+    return sum(1 for w in words if w in HYPE_TERMS) + sum(1 for h in hyphenated if h in HYPE_TERMS)
+
+
+def is_buzzword_only(text: str, words: list[str], covered_key_points: int, limits: FlagThresholds) -> bool:
+    """Many hype terms, few concrete anchors, and next to no key point actually covered."""
+    hype = hype_count(words, text)
+    if hype < limits.buzzword_min_hype or hype / max(len(words), 1) < limits.buzzword_hype_density:
+        return False
+    anchors_per_100 = 100 * concreteness(text) / max(len(words), 1)
+    return anchors_per_100 <= limits.buzzword_max_concrete * 2 or covered_key_points <= 1

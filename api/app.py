@@ -1,0 +1,43 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.deps import Services, build_services
+from api.errors import install_error_handlers
+from api.routes import catalog, health, sessions
+from interviewer.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """An app over `services` (the real adapters for `settings` when not given)."""
+    app = FastAPI(
+        title="Mock interviewer for ML engineers",
+        version="1",
+        description="Mock interviews, rubric-grounded feedback and progress. Errors are `{code, message}`.",
+    )
+    app.state.services = services or build_services(settings)
+    install_error_handlers(app)
+    for router in (health.router, sessions.router, catalog.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app
+
+
+def create_app() -> FastAPI:
+    """Factory for `uvicorn --factory api.app:create_app` (each worker reads MI_ variables itself)."""
+    from interviewer.settings import load_settings
+
+    return build_app(load_settings())

@@ -1,0 +1,131 @@
+"""Dependency wiring: one Services container per app, exposed to routes as `Annotated` aliases."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import ApiError
+from api.ratelimit import RateLimiter
+from interviewer.settings import Settings
+from interviewer.store import LOCAL_USER, SessionStore, User, UserStore
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+
+
+@dataclass
+class Services:
+    """Everything the routes use; `build_services` picks the real adapters, tests pass fakes."""
+
+    settings: Settings
+    sessions: SessionStore
+    users: UserStore
+    interviewer_for: Callable[[str], Any]  # brain name -> Interviewer
+    grader: Callable[[], Any]  # -> Grader
+    bank: Callable[[], Bank]
+    embedder_check: Callable[[], None]
+    limiter: RateLimiter
+    _local_user: User | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def local_user(self) -> User:
+        with self._lock:
+            if self._local_user is None:
+                self._local_user = self.users.get_or_create(LOCAL_USER)
+            return self._local_user
+
+
+def _cached(build: Callable[[], Any]) -> Callable[[], Any]:
+    lock = threading.Lock()
+    box: list[Any] = []
+
+    def get() -> Any:
+        with lock:
+            if not box:
+                box.append(build())
+            return box[0]
+
+    return get
+
+
+def build_services(settings: Settings) -> Services:
+    """The real adapters: the database store, the engine, the grader, the bank, the embedder (all lazy)."""
+    from interviewer.bank import cached_bank
+    from interviewer.store import build_stores
+
+    sessions, users = build_stores(settings)
+    interviewers: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def interviewer_for(brain: str) -> Any:
+        from interviewer.engine import build_interviewer
+
+        with lock:
+            if brain not in interviewers:
+                interviewers[brain] = build_interviewer(settings.model_copy(update={"brain": brain}))
+            return interviewers[brain]
+
+    def grader() -> Any:
+        from interviewer.grader import build_grader
+
+        return build_grader(settings)
+
+    def embedder_check() -> None:
+        from ingest.embedder import shared_embedder
+
+        shared_embedder().embed(["ready?"])
+
+    return Services(
+        settings=settings,
+        sessions=sessions,
+        users=users,
+        interviewer_for=interviewer_for,
+        grader=_cached(grader),
+        bank=lambda: cached_bank(settings.corpus_dir),
+        embedder_check=_cached(embedder_check),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+    )
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+_bearer = HTTPBearer(auto_error=False, description="An API key from `mock-interviewer users add NAME`")
+
+
+def current_user(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The caller: their API key's user; the local user when keys are not required and none is sent."""
+    if credentials is None:
+        if services.settings.require_api_keys:
+            raise ApiError(
+                401,
+                "missing_api_key",
+                "send Authorization: Bearer <key>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        user = services.local_user()
+    else:
+        found = services.users.authenticate(credentials.credentials)
+        if found is None:
+            raise ApiError(401, "invalid_api_key", "unknown API key", headers={"WWW-Authenticate": "Bearer"})
+        user = found
+    wait = services.limiter.acquire(user.id)
+    if wait:
+        raise ApiError(
+            429, "rate_limited", f"too many requests; retry in {wait} s", headers={"Retry-After": str(wait)}
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]

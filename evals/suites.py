@@ -1,0 +1,158 @@
+"""Runs the eval suites in order with a progress bar, writes the report, asserts the thresholds."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from evals.thresholds import Outcome, evaluate
+from interviewer.errors import MockInterviewerError
+from interviewer.settings import Settings
+
+
+@dataclass
+class EvalOptions:
+    quick: bool = False
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    candidate_base_url: str | None = None
+    candidate_model: str | None = None
+    # Suites share expensive artefacts (simulated sessions feed faithfulness) through this cache.
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
+Runner = Callable[[Settings, EvalOptions], dict[str, Any]]
+
+
+def _import(module: str, attr: str) -> Any:
+    from evals.commands import load_suite_attr
+
+    return load_suite_attr(module, attr)
+
+
+def _run_retrieval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    result = dict(_import("evals.retrieval", "run_retrieval_eval")(settings, quick=options.quick))
+    try:
+        extras = _import("evals.retrieval_ragas", "ragas_context_metrics")(settings, quick=options.quick)
+        result["ragas"] = extras
+    except MockInterviewerError as exc:
+        result["ragas"] = {"error": str(exc)}
+    return result
+
+
+def _run_grading(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.grading", "run_grading_eval")(settings, quick=options.quick))
+
+
+def _run_faithfulness(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.faithfulness", "run_faithfulness_eval")(settings, options))
+
+
+def _run_simulate(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.simulate", "run_simulation_eval")(settings, options))
+
+
+RUNNERS: dict[str, Runner] = {
+    "retrieval": _run_retrieval,
+    "grading": _run_grading,
+    "simulate": _run_simulate,
+    "faithfulness": _run_faithfulness,
+}
+
+TABLES = {
+    "retrieval": ("evals.retrieval", "format_retrieval_table"),
+    "grading": ("evals.grading", "format_grading_table"),
+}
+
+
+def _ordered(names: list[str]) -> list[str]:
+    # simulate before faithfulness: faithfulness scores the sessions simulate produced
+    return [n for n in RUNNERS if n in names]
+
+
+def _run_one(name: str, settings: Settings, options: EvalOptions) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        result = RUNNERS[name](settings, options)
+    except MockInterviewerError as exc:
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - one broken suite must not hide the others' figures
+        result = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=8)}
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def run_all(settings: Settings, names: list[str], options: EvalOptions, console: Console) -> dict[str, Any]:
+    """Run the named suites (with a progress bar on the terminal) and return {suite: result}."""
+    results: dict[str, Any] = {}
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("eval", total=len(names))
+        for name in _ordered(names):
+            progress.update(task, description=f"eval {name}")
+            results[name] = _run_one(name, settings, options)
+            progress.advance(task)
+    return results
+
+
+def _print_tables(results: dict[str, Any], console: Console) -> None:
+    from evals.report import summary_lines
+
+    for name, result in results.items():
+        console.rule(f"eval {name} ({result.get('seconds', '?')} s)")
+        if "error" in result:
+            console.print(f"[red]error[/red]: {result['error']}", markup=True, highlight=False)
+            continue
+        table = TABLES.get(name)
+        if table:
+            try:
+                console.print(_import(*table)(result), markup=False, highlight=False)
+            except Exception as exc:  # noqa: BLE001 - a formatter bug must not lose the run
+                console.print(f"(table unavailable: {exc})", markup=False)
+        for line in summary_lines(name, result):
+            console.print(line, markup=False, highlight=False)
+
+
+def check_thresholds(results: dict[str, Any]) -> list[Outcome]:
+    """Every threshold of every suite that ran."""
+    outcomes: list[Outcome] = []
+    for name, result in results.items():
+        outcomes.extend(evaluate(name, result))
+    return outcomes
+
+
+def run_suites(
+    settings: Settings,
+    names: list[str],
+    options: EvalOptions,
+    *,
+    report_dir: Path | None,
+    check: bool,
+    console: Console | None = None,
+) -> int:
+    """Run, print, optionally write the report and assert thresholds; returns the exit code."""
+    console = console or Console()
+    results = run_all(settings, names, options, console)
+    _print_tables(results, console)
+    outcomes = check_thresholds(results)
+    if report_dir is not None:
+        from evals.report import write_report
+
+        paths = write_report(report_dir, results, outcomes, settings, options)
+        console.print("report: " + ", ".join(str(p) for p in paths), markup=False)
+    misses = [o for o in outcomes if not o.passed]
+    for o in outcomes:
+        mark = "ok  " if o.passed else "MISS"
+        console.print(f"{mark} {o.check.describe()} (got {o.actual})", markup=False, highlight=False)
+    errors = [n for n, r in results.items() if "error" in r]
+    if check and (misses or errors):
+        console.print(f"thresholds: {len(misses)} missed, {len(errors)} suite(s) failed", markup=False)
+        return 1
+    return 0

@@ -132,7 +132,8 @@ class EvidenceAnalyzer:
         signals = round_signals(rubric.round, "", [])
         return Evidence(kps, criteria, flags, signals, sentences, 0.0)
 
-    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of `texts`, cached per text (key points, criteria and prompts repeat)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             if len(self._cache) > 8192:
@@ -148,7 +149,7 @@ class EvidenceAnalyzer:
     ) -> list[KeyPointMatch]:
         if not points:
             return []
-        sims = self._vectors(points) @ sent_vecs.T
+        sims = self.vectors(points) @ sent_vecs.T
         sent_stems = [content_stems(s.text) for s in sentences]
         out = []
         for i, point in enumerate(points):
@@ -173,7 +174,7 @@ class EvidenceAnalyzer:
         signals: dict[str, object],
     ) -> CriterionEvidence:
         t = self.thresholds
-        sims = (self._vectors(criterion_texts(criterion)) @ sent_vecs.T).max(axis=0)
+        sims = (self.vectors(criterion_texts(criterion)) @ sent_vecs.T).max(axis=0)
         keyword_hits = [len(matched_phrases(criterion.keywords, stem_line(s.text))) for s in sentences]
         scores = sims + t.keyword_bonus * np.minimum(np.array(keyword_hits), 2)
         order = np.argsort(-scores, kind="stable")
@@ -200,7 +201,7 @@ class EvidenceAnalyzer:
     ) -> float | None:
         if not points:
             return None
-        weights = (self._vectors(points) @ self._vectors(criterion_texts(criterion)).T).max(axis=1)
+        weights = (self.vectors(points) @ self.vectors(criterion_texts(criterion)).T).max(axis=1)
         weights = np.clip(weights, 0.0, None) + 1e-6
         covered = np.array([1.0 if k.covered else 0.0 for k in kp_matches])
         return float((weights * covered).sum() / weights.sum())
@@ -209,7 +210,7 @@ class EvidenceAnalyzer:
         anchors = [p for p in [prompt, *points] if p]
         if not anchors:
             return 1.0
-        best = (self._vectors(anchors) @ sent_vecs.T).max(axis=0)
+        best = (self.vectors(anchors) @ sent_vecs.T).max(axis=0)
         return float(np.mean(np.sort(best)[::-1][:3]))
 
     def _pieces_per_word(self, text: str) -> float:

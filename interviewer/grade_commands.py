@@ -1,7 +1,99 @@
-"""CLI commands for this feature; `interviewer.cli` calls `register(app)`."""
+"""`mock-interviewer grade`: rubric-grounded feedback on one answer, as JSON or a readable report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import typer
 
+from interviewer.errors import InputError
+from interviewer.report import GradeReport
+
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to the app."""
+    """Add the `grade` command to the app."""
+    app.command("grade")(grade)
+
+
+def grade(
+    round_name: str = typer.Option(
+        ..., "--round", help="ml-system-design | behavioral | case-study | ml-depth"
+    ),
+    question_id: str | None = typer.Option(None, "--question-id", help="A bank question id."),
+    question: str | None = typer.Option(None, "--question", help="A free-text question not in the bank."),
+    answer_file: Path = typer.Option(..., "--answer-file", help="The answer to grade (text; may be empty)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
+) -> None:
+    """Grade an answer against the round's rubric and the question's key points."""
+    from interviewer.grader import QuestionAttempt, build_grader
+    from interviewer.rounds import parse_round
+    from interviewer.settings import load_settings
+
+    round_ = parse_round(round_name)
+    if (question_id is None) == (question is None):
+        raise InputError("give exactly one of --question-id ID or --question TEXT")
+    answer = _read_answer(answer_file)
+    grader = build_grader(load_settings())
+    if question_id is not None:
+        bank_question = grader.bank.question(question_id)
+        if bank_question.round != round_:
+            raise InputError(f"question {question_id} is a {bank_question.round} question, not {round_}")
+        attempt = QuestionAttempt(bank_question, bank_question.prompt, [answer])
+    else:
+        attempt = QuestionAttempt(None, (question or "").strip(), [answer])
+    report = grader.grade_answer(round_, attempt)
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        render_report(report)
+
+
+def _read_answer(path: Path) -> str:
+    if not path.is_file():
+        raise InputError(f"answer file not found: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read answer file {path}: {exc}") from None
+
+
+def render_report(report: GradeReport) -> None:
+    """A readable terminal report (rich)."""
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+
+    console = Console()
+    o = report.overall
+    head = f"[bold]{o.score:.2f} / 4 — {o.recommendation}[/bold]  (confidence {o.confidence:.2f})"
+    title = f"{report.round} · {report.question_id or 'free-text'}"
+    console.print(Panel(f"{head}\n{report.question}", title=title))
+    if report.flags:
+        console.print(f"[red]Flags:[/red] {', '.join(report.flags)}")
+    table = Table(show_lines=True)
+    for name in ("Criterion", "Level", "Evidence (your words)", "Rubric"):
+        table.add_column(name, overflow="fold")
+    for c in report.criteria:
+        level = str(c.score) if c.score is not None else "insufficient"
+        quotes = "\n".join(f"“{e}”" for e in c.evidence) or "—"
+        table.add_row(f"{c.name}\n[dim]{c.rubric_ref}[/dim]", level, quotes, c.descriptor)
+    console.print(table)
+    fb = report.feedback
+    console.print(f"\n[bold]Summary[/bold]\n{fb.summary}")
+    _section(console, "Strengths", [i.text for i in fb.strengths])
+    _section(console, "Gaps", [i.text for i in fb.gaps])
+    _section(console, "Key points you missed", report.missed_key_points)
+    practice = [
+        i.text + "".join(f"\n    → {r.title} › {r.section}" for r in i.guide_refs) for i in fb.practice_next
+    ]
+    _section(console, "Practise next", practice)
+    if fb.model_answer:
+        console.print(f"\n[bold]Model answer[/bold]\n{fb.model_answer}")
+
+
+def _section(console: object, title: str, lines: list[str]) -> None:
+    if lines:
+        console.print(f"\n[bold]{title}[/bold]")  # type: ignore[attr-defined]
+        for line in lines:
+            console.print(f"  • {line}", highlight=False)  # type: ignore[attr-defined]

@@ -1,0 +1,236 @@
+"""The grader: evidence -> per-criterion levels -> overall score, recommendation and feedback.
+
+Scores come from the evidence layer and the rubric only; red flags cap them and hints lower them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from interviewer.bank import LEVEL_LABELS, Bank, Question, Rubric
+from interviewer.evidence import Evidence, EvidenceAnalyzer
+from interviewer.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
+from interviewer.redflags import FLAG_CAPS
+from interviewer.report import CriterionScore, GradeReport, Overall, SessionReport
+from interviewer.rounds import Round
+
+if TYPE_CHECKING:
+    from interviewer.settings import Settings
+
+SKIPPED = "skipped"
+HINT_PENALTY = 0.25  # overall points per hint used
+MAX_HINT_PENALTY = 0.75
+NEAREST_QUESTIONS = 2  # bank questions whose key points stand in for a free-text question's
+NEAREST_MIN_SIMILARITY = 0.3
+
+
+@dataclass
+class QuestionAttempt:
+    """A candidate's turns on one question."""
+
+    question: Question | None  # None for a free-text question not in the bank
+    question_text: str
+    answers: list[str] = field(default_factory=list)  # the candidate's turns, in order (commands excluded)
+    hints_used: int = 0
+    skipped: bool = False
+
+
+class _Retriever(Protocol):
+    def search(
+        self, query: str, *, k: int = 5, round: str | None = None, doc_type: str | None = None
+    ) -> list: ...
+
+
+def recommendation(score: float) -> str:
+    """The hiring label for an overall score on the 1-4 scale."""
+    if score < 1.75:
+        return LEVEL_LABELS[1]
+    if score < 2.5:
+        return LEVEL_LABELS[2]
+    if score < 3.25:
+        return LEVEL_LABELS[3]
+    return LEVEL_LABELS[4]
+
+
+def flag_cap(flags: tuple[str, ...] | list[str]) -> int:
+    """The highest level any criterion may reach under these flags (4 when none caps)."""
+    return min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
+
+
+class Grader:
+    """Grades answers against the round's rubric and the question's key points."""
+
+    def __init__(self, bank: Bank, analyzer: EvidenceAnalyzer, retriever: _Retriever | None = None) -> None:
+        self.bank = bank
+        self.analyzer = analyzer
+        self.guides = GuideSearch(retriever)
+
+    def grade_answer(self, round_: Round, attempt: QuestionAttempt) -> GradeReport:
+        """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""
+        question = attempt.question
+        rubric = self.bank.rubric_for(question) if question else self.bank.rubric_for_round(round_)
+        reference = [question] if question else self.nearest_questions(round_, attempt.question_text)
+        key_points = [kp for q in reference for kp in q.key_points]
+        text = "\n\n".join(a for a in attempt.answers if a.strip()) if not attempt.skipped else ""
+        evidence = self.analyzer.analyze(
+            text, rubric, question=question, key_points=key_points, question_text=attempt.question_text
+        )
+        flags = list(evidence.flags) + ([SKIPPED] if attempt.skipped else [])
+        criteria = criterion_scores(rubric, evidence, flag_cap(flags))
+        overall = overall_score(criteria, evidence, flags, attempt.hints_used, text)
+        missed = [k.text for k in evidence.uncovered_key_points()]
+        inputs = FeedbackInputs(
+            round_=round_, rubric=rubric, reference=reference, evidence=evidence, criteria=criteria,
+            overall=overall, flags=flags, missed=missed, hints_used=attempt.hints_used,
+            free_text=question is None,
+        )  # fmt: skip
+        return GradeReport(
+            round=round_.value,
+            question_id=question.id if question else None,
+            question=attempt.question_text or (question.prompt if question else ""),
+            overall=overall,
+            criteria=criteria,
+            flags=flags,
+            missed_key_points=missed,
+            feedback=build_feedback(inputs, self.guides),
+        )
+
+    def grade_session(self, round_: Round, attempts: list[QuestionAttempt]) -> SessionReport:
+        """A whole session: one report per question, criteria averaged across them, one overall."""
+        reports = [self.grade_answer(round_, a) for a in attempts]
+        rubric = self.bank.rubric_for_round(round_)
+        if not reports:
+            empty = self.grade_answer(round_, QuestionAttempt(None, "", [], skipped=True))
+            return SessionReport(round=round_.value, overall=empty.overall, criteria=empty.criteria,
+                                 questions=[], flags=["no-questions"], feedback=empty.feedback)  # fmt: skip
+        criteria = session_criteria(rubric, reports)
+        score = round(float(np.mean([r.overall.score for r in reports])), 2)
+        confidence = round(float(np.mean([r.overall.confidence for r in reports])), 2)
+        flags = sorted({f for r in reports for f in r.flags})
+        return SessionReport(
+            round=round_.value,
+            overall=Overall(score=score, recommendation=recommendation(score), confidence=confidence),
+            criteria=criteria,
+            questions=reports,
+            flags=flags,
+            feedback=merge_feedback([r.feedback for r in reports], score, recommendation(score)),
+        )
+
+    def nearest_questions(self, round_: Round, text: str) -> list[Question]:
+        """The bank questions of `round_` whose prompts are closest to a free-text question."""
+        pool = self.bank.by_round(round_)
+        if not pool or not text.strip():
+            return []
+        sims = self.analyzer.vectors([q.prompt for q in pool]) @ self.analyzer.vectors([text])[0]
+        order = np.argsort(-sims, kind="stable")[:NEAREST_QUESTIONS]
+        return [pool[i] for i in order if sims[i] >= NEAREST_MIN_SIMILARITY] or [pool[int(order[0])]]
+
+
+def criterion_scores(rubric: Rubric, evidence: Evidence, cap: int) -> list[CriterionScore]:
+    """Per criterion: level (capped), the rubric's descriptor for it, verbatim evidence, rubric reference."""
+    out = []
+    for criterion in rubric.criteria:
+        found = evidence.criteria.get(criterion.id)
+        level = found.level if found else None
+        if level is not None:
+            level = min(level, cap)
+        descriptor = (
+            criterion.descriptor(level).descriptor
+            if level is not None
+            else f"Insufficient evidence. {criterion.descriptor(1).descriptor}"
+        )
+        out.append(
+            CriterionScore(
+                id=criterion.id,
+                name=criterion.name,
+                score=level,
+                evidence=[s.text for s in found.spans] if found and level is not None else [],
+                rubric_ref=f"{rubric.id}#{criterion.id}",
+                descriptor=descriptor,
+                weight=criterion.weight,
+                insufficient_evidence=level is None,
+            )
+        )
+    return out
+
+
+def overall_score(
+    criteria: list[CriterionScore], evidence: Evidence, flags: list[str], hints_used: int, text: str
+) -> Overall:
+    """Weighted mean of criterion levels (insufficient = 1), minus hints, capped by red flags."""
+    total = sum(c.weight for c in criteria) or 1.0
+    score = sum(c.weight * (c.score or 1) for c in criteria) / total
+    score -= min(MAX_HINT_PENALTY, HINT_PENALTY * max(hints_used, 0))
+    score = max(1.0, min(float(flag_cap(flags)), score))
+    score = round(score, 2)
+    return Overall(
+        score=score, recommendation=recommendation(score), confidence=confidence(criteria, flags, text)
+    )
+
+
+def confidence(criteria: list[CriterionScore], flags: list[str], text: str) -> float:
+    """How sure the grade is: high for clear red flags, otherwise grows with evidence and answer length."""
+    if any(f in FLAG_CAPS or f == SKIPPED for f in flags):
+        return 0.9
+    with_evidence = sum(1 for c in criteria if c.score is not None) / max(len(criteria), 1)
+    length = min(1.0, len(text.split()) / 200)
+    return round(0.35 + 0.35 * with_evidence + 0.3 * length, 2)
+
+
+def session_criteria(rubric: Rubric, reports: list[GradeReport]) -> list[CriterionScore]:
+    """Each criterion across a session's questions: mean level (rounded), evidence from every question."""
+    out = []
+    for criterion in rubric.criteria:
+        per_question = [c for r in reports for c in r.criteria if c.id == criterion.id]
+        levels = [c.score for c in per_question if c.score is not None]
+        level = round(float(np.mean(levels)) + 1e-9) if levels else None
+        evidence = [e for c in per_question for e in c.evidence][:4]
+        descriptor = criterion.descriptor(level).descriptor if level else "Insufficient evidence."
+        out.append(
+            CriterionScore(
+                id=criterion.id,
+                name=criterion.name,
+                score=level,
+                evidence=evidence,
+                rubric_ref=f"{rubric.id}#{criterion.id}",
+                descriptor=descriptor,
+                weight=criterion.weight,
+                insufficient_evidence=level is None,
+            )
+        )
+    return out
+
+
+def build_grader(settings: Settings) -> Grader:
+    """The grader for these settings: shipped bank, shared embedder, the retriever when ingested."""
+    from ingest.embedder import shared_embedder
+    from interviewer.bank import cached_bank
+
+    embedder = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    return Grader(cached_bank(settings.corpus_dir), shared_analyzer(embedder), _optional_retriever(settings))
+
+
+_ANALYZERS: dict[int, EvidenceAnalyzer] = {}
+
+
+def shared_analyzer(embedder: object) -> EvidenceAnalyzer:
+    """One analyzer (and its embedding cache) per embedder per process."""
+    key = id(embedder)
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = EvidenceAnalyzer(embedder)  # type: ignore[arg-type]
+    return _ANALYZERS[key]
+
+
+def _optional_retriever(settings: Settings) -> _Retriever | None:
+    """The guide retriever, or None when it is not built or the corpus is not ingested (feedback degrades)."""
+    try:
+        from ingest.retrieval import build_retriever
+    except ImportError:
+        return None
+    try:
+        return build_retriever(settings)  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - feedback without guide pointers beats no feedback
+        return None

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
 
     seed: int = 0
     max_follow_ups: int = Field(3, ge=0, le=10)
+    # Main questions per session, by round (follow-ups come on top, capped by max_follow_ups).
+    questions_ml_system_design: int = Field(1, ge=1, le=10)
+    questions_behavioral: int = Field(2, ge=1, le=10)
+    questions_case_study: int = Field(1, ge=1, le=10)
+    questions_ml_depth: int = Field(2, ge=1, le=10)
+    llm_retry_backoff_s: float = Field(0.5, ge=0, le=30)  # first retry delay; doubles per retry
     max_answer_chars: int = Field(20_000, ge=100)
 
     host: str = "127.0.0.1"

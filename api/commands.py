@@ -1,7 +1,53 @@
-"""CLI commands for this feature; `interviewer.cli` calls `register(app)`."""
+"""CLI commands of the service: `serve` and `users add`."""
+
+from __future__ import annotations
+
+import json
+import os
 
 import typer
+
+users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="The user's name (reused if it exists; a new key is issued)."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"user": ..., "api_key": ...} only.'),
+) -> None:
+    """Create a user (or reuse one) and print a new API key. Only its hash is stored."""
+    from interviewer.settings import load_settings
+    from interviewer.store import build_stores
+
+    _, users = build_stores(load_settings())
+    user, key = users.add_user_with_key(name)
+    if as_json:
+        typer.echo(json.dumps({"user": user.name, "api_key": key}))
+    else:
+        typer.echo(f"user {user.name}: API key {key}\n(shown once; send it as `Authorization: Bearer <key>`)")
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (MI_HOST; default 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port (MI_PORT; default 8000)."),
+    workers: int = typer.Option(1, min=1, max=32, help="uvicorn worker processes (the API is stateless)."),
+    open_local: bool = typer.Option(
+        False, "--open-local", help="Ingest if needed, issue a local user's key, print the page URL with it."
+    ),
+) -> None:
+    """Serve the HTTP API and the web page."""
+    from api.server import serve as run_server
+    from interviewer.settings import load_settings
+
+    settings = load_settings()
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    # Worker processes read their settings from the environment; pass the CLI's choices on.
+    os.environ["MI_HOST"], os.environ["MI_PORT"] = bind_host, str(bind_port)
+    run_server(settings, host=bind_host, port=bind_port, workers=workers, open_local=open_local)
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the app."""
+    app.add_typer(users_app, name="users")
+    app.command("serve")(serve)

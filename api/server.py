@@ -1,0 +1,62 @@
+"""Starting the HTTP server: the loopback/keys safety check, the local user for `make run`, uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+
+from interviewer.errors import ConfigError
+from interviewer.settings import Settings
+from interviewer.store import LOCAL_USER, build_stores
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """Refuse to serve beyond this machine unless every request must carry an API key."""
+    if not is_loopback(host) and not settings.require_api_keys:
+        raise ConfigError(
+            f"refusing to serve on {host}, which is not loopback, without API keys: "
+            "set MI_REQUIRE_API_KEYS=true (and create keys with `mock-interviewer users add NAME`)"
+        )
+
+
+def prepare_local(settings: Settings, host: str, port: int) -> str:
+    """`--open-local`: ingest the corpus if needed, issue a key for the local user, return the page URL."""
+    from ingest.retrieval import ensure_ingested
+
+    ensure_ingested(settings)
+    _, users = build_stores(settings)
+    user = users.get_or_create(LOCAL_USER)
+    key = users.issue_key(user, label="serve --open-local")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{shown}:{port}/#key={key}"
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int = 1, open_local: bool = False) -> None:
+    """Migrate the database once, then run uvicorn with `workers` processes (each stateless)."""
+    import uvicorn
+
+    check_bind(settings, host)
+    build_stores(settings)  # migrations run here, once, before any worker starts
+    if open_local:
+        url = prepare_local(settings, host, port)
+        print(f"Open {url} in your browser (the key after # stays in the page).", flush=True)
+    print(f"serving on http://{host}:{port} with {workers} worker(s)", file=sys.stderr, flush=True)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )

@@ -138,6 +138,14 @@ def test_rubric_criteria_are_complete(shipped: Bank) -> None:
             assert len(c.hints[-1]) > len(c.hints[0]), f"{where}: hints should get more specific"
 
 
+def test_keywords_point_to_one_criterion(shipped: Bank) -> None:
+    """A keyword shared by two criteria would count as lexical evidence for both."""
+    for rubric in shipped.rubrics.values():
+        owners = Counter(k.lower() for c in rubric.criteria for k in c.keywords)
+        shared = sorted(k for k, n in owners.items() if n > 1)
+        assert not shared, f"{rubric.id}: keywords in several criteria: {shared}"
+
+
 def test_cached_bank_fixture_matches_a_fresh_load(bank: Bank, shipped: Bank) -> None:
     assert [q.id for q in bank.questions] == [q.id for q in shipped.questions]
 

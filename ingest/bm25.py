@@ -1,0 +1,183 @@
+"""A small, fast BM25 (Okapi) index on scipy.sparse: precomputed term weights, column-sliced queries."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+FACETS = ("round", "doc_type")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-+.][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    (
+        "a an and are as at be but by can could did do does for from had has have how i if in into is it its "
+        "me my no not of on or our should so than that the their them then there these they this to too us was "
+        "we were what when where which while who why will with would you your yours about after also any because "
+        "been before being between both each few more most other over same some such only own very just"
+    ).split(" ")
+)
+
+
+def _stem(word: str) -> str:
+    """Light suffix stripping so 'models'/'modeling'/'modeled' meet; not a full Porter stemmer."""
+    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+_NORMALIZED: dict[str, str] = {}  # raw token -> stemmed term ("" for a stopword); grows with the vocabulary
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens without stopwords, lightly stemmed."""
+    raw = _TOKEN.findall(text.lower())
+    # map/filter over a dict keep the per-token work in C: this loop dominates indexing 100k chunks.
+    for token in set(raw).difference(_NORMALIZED):
+        _NORMALIZED[token] = "" if token in _STOPWORDS else _stem(token)
+    return list(filter(None, map(_NORMALIZED.__getitem__, raw)))
+
+
+def _term_ids(text: str, vocabulary: dict[str, int]) -> list[int]:
+    terms = tokenize(text)
+    for term in set(terms).difference(vocabulary):
+        vocabulary[term] = len(vocabulary)
+    return list(map(vocabulary.__getitem__, terms))
+
+
+class BM25Index:
+    """Documents x terms matrix of BM25 weights (CSC, so a query sums a few columns)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        matrix: sparse.csc_matrix,
+        vocabulary: dict[str, int],
+        key: str,
+        facets: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self.ids = ids
+        self.matrix = matrix
+        self.vocabulary = vocabulary
+        self.key = key
+        self.facets = facets or {}  # metadata field -> one string per document, for filtering
+        self._position = {doc_id: row for row, doc_id in enumerate(ids)}
+
+    @classmethod
+    def build(
+        cls,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[Mapping[str, object]] | None = None,
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> BM25Index:
+        """Index `texts` (one per id) with BM25 parameters k1 and b; FACETS of metadata kept for filters."""
+        vocabulary: dict[str, int] = {}
+        columns: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            term_ids = _term_ids(text, vocabulary)
+            lengths[row] = len(term_ids)
+            columns.extend(term_ids)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        ones = np.ones(len(columns), dtype=np.float32)
+        # Duplicate (row, col) pairs are summed on conversion: that is the term frequency.
+        tf_matrix = sparse.csr_matrix(
+            (ones, (rows, np.asarray(columns, dtype=np.int64))), shape=(len(texts), len(vocabulary))
+        )
+        tf_matrix.sum_duplicates()
+        cols = tf_matrix.indices
+        n_docs = len(texts)
+        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary)).astype(np.float32)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg_len = float(lengths.mean()) if n_docs else 1.0
+        norm = (k1 * (1 - b + b * lengths / max(avg_len, 1e-9))).astype(np.float32)
+        tf_coo = tf_matrix.tocoo()
+        weights = tf_coo.data * (k1 + 1) / (tf_coo.data + norm[tf_coo.row]) * idf[tf_coo.col]
+        matrix = sparse.csc_matrix(
+            (weights.astype(np.float32), (tf_coo.row, tf_coo.col)), shape=tf_matrix.shape
+        )
+        facets = {
+            name: np.asarray([str(m.get(name, "")) for m in metadatas], dtype=np.str_)
+            for name in FACETS
+            if metadatas is not None
+        }
+        return cls(list(ids), matrix, vocabulary, content_key(ids), facets)
+
+    def mask(self, where: Mapping[str, str] | None) -> np.ndarray | None:
+        """Boolean row mask for equality filters on the facet fields (None when there is no filter)."""
+        if not where:
+            return None
+        result = np.ones(len(self.ids), dtype=bool)
+        for name, value in where.items():
+            if name not in self.facets:
+                raise KeyError(f"BM25 index cannot filter on {name!r}")
+            result &= self.facets[name] == value
+        return result
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document for `query` (dense vector, one entry per id)."""
+        cols = sorted({self.vocabulary[t] for t in tokenize(query) if t in self.vocabulary})
+        if not cols:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
+
+    def top(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The k best (id, score) pairs with a positive score, optionally only where `mask` is true."""
+        scores = self.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = int(np.count_nonzero(scores > 0))
+        k = min(k, positive)
+        if k <= 0:
+            return []
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in best]
+
+    def row(self, doc_id: str) -> int | None:
+        return self._position.get(doc_id)
+
+    def save(self, path: Path) -> None:
+        """Write the index as one .npz file (atomically, via a temporary name)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        arrays: dict[str, np.ndarray] = {
+            "data": self.matrix.data,
+            "indices": self.matrix.indices,
+            "indptr": self.matrix.indptr,
+            "shape": np.asarray(self.matrix.shape),
+            "ids": np.asarray(self.ids, dtype=np.str_),
+            "terms": np.asarray(terms, dtype=np.str_),
+            "key": np.asarray(self.key),
+        }
+        arrays.update({f"facet_{name}": values for name, values in self.facets.items()})
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> BM25Index:
+        with np.load(path, allow_pickle=False) as data:
+            matrix = sparse.csc_matrix(
+                (data["data"], data["indices"], data["indptr"]), shape=tuple(int(x) for x in data["shape"])
+            )
+            terms = [str(t) for t in data["terms"]]
+            facets = {name[6:]: data[name] for name in data.files if name.startswith("facet_")}
+            ids = [str(i) for i in data["ids"]]
+            return cls(ids, matrix, {t: i for i, t in enumerate(terms)}, str(data["key"]), facets)
+
+
+def content_key(ids: Sequence[str]) -> str:
+    """Identifies a collection's content: chunk ids are content hashes, so their set is enough."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(ids):
+        digest.update(doc_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:24]

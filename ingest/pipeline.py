@@ -1,0 +1,175 @@
+"""Incremental, all-or-nothing ingest: validate and embed every changed file first, then write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import Chunker, chunk_documents
+from ingest.documents import Chunk
+from ingest.embedder import Embedder, shared_embedder
+from ingest.sources import SourceSet, path_sources, shipped_sources
+from ingest.store import VectorStore, open_store
+from interviewer.settings import Settings
+
+ProgressCallback = Callable[[int, int], None]
+INDEX_DIR = "bm25"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did; `chunks_embedded == 0` means no embedding work was needed."""
+
+    collection: str
+    files_total: int
+    files_changed: int
+    files_deleted: int
+    chunks_total: int
+    chunks_embedded: int
+    chunks_deleted: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class _Plan:
+    changed: list[str]
+    deleted: list[str]
+    stale_ids: list[str]
+    chunks: list[Chunk]
+
+
+def ingest(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    collection: str | None = None,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    store: VectorStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Bring a collection in line with the shipped corpus (no paths) or the given files and folders."""
+    started = time.perf_counter()
+    sources = path_sources(paths) if paths else shipped_sources(settings.corpus_dir)
+    store = store or open_store(settings, collection)
+    model: Embedder | None = embedder
+
+    def get_embedder() -> Embedder:
+        nonlocal model
+        if model is None:
+            model = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+        return model
+
+    model_name = embedder.name if embedder is not None else settings.embedding_model
+    info = store.info()
+    model_changed = store.count() > 0 and info.get("embedder") not in (None, model_name)
+    plan = _plan(settings, sources, store, get_embedder, rebuild=rebuild or model_changed)
+    vectors = (
+        _embed(get_embedder, plan.chunks, settings.embedding_batch_size, progress) if plan.chunks else None
+    )
+    _write(store, plan, vectors, reset=model_changed)
+    if plan.chunks or plan.stale_ids or info.get("embedder") != model_name:
+        store.set_info({"embedder": model_name})
+    if plan.chunks or plan.stale_ids:
+        refresh_bm25(settings, store)
+    return IngestReport(
+        collection=store.name,
+        files_total=len(sources.files),
+        files_changed=len(plan.changed),
+        files_deleted=len(plan.deleted),
+        chunks_total=store.count(),
+        chunks_embedded=len(plan.chunks),
+        chunks_deleted=len(plan.stale_ids),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _plan(
+    settings: Settings,
+    sources: SourceSet,
+    store: VectorStore,
+    get_embedder: Callable[[], Embedder],
+    *,
+    rebuild: bool,
+) -> _Plan:
+    stored = store.file_hashes()
+    changed = [key for key, digest in sources.hashes.items() if rebuild or stored.get(key) != digest]
+    deleted = [source for source in stored if source not in sources.files and sources.owns(source)]
+    chunks: list[Chunk] = []
+    if changed:
+        documents = sources.loader(changed)  # raises CorpusError naming the first bad file
+        model = get_embedder()
+        chunker = Chunker(
+            model.count_tokens,
+            chunk_tokens=settings.chunk_tokens,
+            overlap_tokens=settings.chunk_overlap_tokens,
+            model_max_tokens=model.max_tokens,
+        )
+        for key in changed:
+            for chunk in chunk_documents(chunker, documents[key]):
+                chunk.metadata["file_hash"] = sources.hashes[key]
+                chunks.append(chunk)
+    new_ids = {chunk.id for chunk in chunks}
+    touched = set(changed) | set(deleted)
+    if rebuild:
+        stale = [i for i in store.ids() if i not in new_ids]
+    else:
+        stale = [
+            r.id
+            for s in touched
+            if s in stored
+            for r in store.get(where={"source": s})
+            if r.id not in new_ids
+        ]
+    return _Plan(changed=changed, deleted=deleted, stale_ids=stale, chunks=chunks)
+
+
+def _embed(
+    get_embedder: Callable[[], Embedder], chunks: list[Chunk], batch: int, progress: ProgressCallback | None
+) -> np.ndarray:
+    model = get_embedder()
+    parts: list[np.ndarray] = []
+    for start in range(0, len(chunks), batch):
+        parts.append(model.embed([c.text for c in chunks[start : start + batch]]))
+        if progress is not None:
+            progress(min(start + batch, len(chunks)), len(chunks))
+    return np.concatenate(parts)
+
+
+def _write(store: VectorStore, plan: _Plan, vectors: np.ndarray | None, *, reset: bool) -> None:
+    if reset:
+        store.reset()
+    if plan.chunks and vectors is not None:
+        store.upsert(
+            [c.id for c in plan.chunks],
+            [c.text for c in plan.chunks],
+            vectors,
+            [c.metadata for c in plan.chunks],
+        )
+    if plan.stale_ids and not reset:
+        store.delete(plan.stale_ids)
+
+
+def bm25_path(settings: Settings, collection: str) -> Path:
+    return settings.data_dir / INDEX_DIR / f"{collection}.npz"
+
+
+def refresh_bm25(settings: Settings, store: VectorStore) -> None:
+    """Rebuild and persist the collection's BM25 index (keyed by its content)."""
+    from ingest.bm25 import BM25Index
+
+    records = store.get()
+    index = BM25Index.build([r.id for r in records], [r.text for r in records], [r.metadata for r in records])
+    index.save(bm25_path(settings, store.name))
+
+
+def ensure_ingested(settings: Settings) -> None:
+    """Incremental ingest of the shipped corpus into the configured collection; cheap when unchanged."""
+    ingest(settings)

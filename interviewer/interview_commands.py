@@ -1,7 +1,121 @@
-"""CLI commands for this feature; `interviewer.cli` calls `register(app)`."""
+"""`mock-interviewer interview`: a terminal chat, or a scripted run printing one JSON document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
 
 import typer
 
+from interviewer.interview_render import TerminalChat, print_transcript, transcript_json
+
+
+def read_answer_blocks(path: Path) -> list[str]:
+    """Candidate turns from a file: blocks separated by blank lines (a block may be a /command)."""
+    from interviewer.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read answers file {path}: {exc}") from None
+    blocks, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    if not blocks:
+        raise InputError(f"answers file {path} has no answers (blocks are separated by blank lines)")
+    return blocks
+
+
+class _History:
+    """Seen questions and saved sessions for the local user, via the API's session store."""
+
+    def __init__(self, settings: Any, enabled: bool) -> None:
+        self.store: Any = None
+        self.user_id = ""
+        if not enabled:
+            return
+        from interviewer.store import LOCAL_USER, build_stores
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store, users = build_stores(settings)
+        self.user_id = users.get_or_create(LOCAL_USER).id
+
+    def seen(self) -> frozenset[str]:
+        return self.store.seen_question_ids(self.user_id) if self.store else frozenset()
+
+    def save(self, state: Any) -> None:
+        if self.store:
+            self.store.save(self.user_id, state)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to the app."""
+    """Add the `interview` command."""
+
+    @app.command("interview")
+    def interview(
+        round_name: str = typer.Option(
+            ..., "--round", help="ml-system-design, behavioral, case-study, ml-depth"
+        ),
+        company: str | None = typer.Option(
+            None, "--company", help="prefer questions tagged for this company"
+        ),
+        level: str | None = typer.Option(None, "--level", help="junior, mid, senior or staff"),
+        topic: str | None = typer.Option(None, "--topic", help="only questions on this topic"),
+        brain: str | None = typer.Option(None, "--brain", help="offline (default) or llm"),
+        seed: int | None = typer.Option(None, "--seed", help="seed for question order and phrasing"),
+        answers_file: Path | None = typer.Option(
+            None, "--answers-file", help="candidate turns, blank-line separated"
+        ),
+        as_json: bool = typer.Option(
+            False, "--json", help="print the transcript and report as one JSON document"
+        ),
+        history: bool = typer.Option(True, "--history/--no-history", help="use and record seen questions"),
+    ) -> None:
+        """Run a mock interview for one round, in the terminal or from an answers file."""
+        from interviewer.errors import InputError
+        from interviewer.factory import build_interviewer
+        from interviewer.rounds import parse_round
+        from interviewer.settings import load_settings
+
+        round_ = parse_round(round_name)
+        if as_json and answers_file is None:
+            raise InputError("--json needs --answers-file (the interactive chat has no JSON mode)")
+        overrides: dict[str, object] = {"brain": brain} if brain else {}
+        settings = load_settings(**overrides)
+        blocks = read_answer_blocks(answers_file) if answers_file else None
+        interviewer = build_interviewer(settings)
+        store = _History(settings, history)
+        state = interviewer.start(
+            round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed
+        )
+        store.save(state)
+        if blocks is None:
+            TerminalChat(interviewer, store.save).run(state)
+            return
+        state = run_scripted(interviewer, state, blocks, store.save)
+        if as_json:
+            typer.echo(json.dumps(transcript_json(state), ensure_ascii=False, indent=2))
+        else:
+            print_transcript(state)
+
+
+def run_scripted(interviewer: Any, state: Any, blocks: list[str], save: Any) -> Any:
+    """Feed each block as a candidate turn; wrap up if the blocks run out before the session ends."""
+    for block in blocks:
+        if state.status != "active":
+            break
+        state = interviewer.record_candidate(state, block)
+        save(state)
+        state = interviewer.advance(state).state
+        save(state)
+    if state.status == "active":
+        interviewer.end(state)
+        save(state)
+    return state

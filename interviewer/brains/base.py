@@ -1,0 +1,60 @@
+"""The brain contract: the engine decides the move (what to ask), a brain words it.
+
+Keeping the decision in the engine makes every brain obey the same rules (no repeated follow-up,
+follow-up cap, question order); a brain only chooses the words, and the LLM brain falls back to the
+offline one turn by turn.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from interviewer.bank import Question, Rubric
+from interviewer.session import SessionState
+
+
+@dataclass(frozen=True)
+class Move:
+    """What the interviewer does next. `kind` is also the interviewer turn's kind."""
+
+    kind: str  # opening|follow_up|next_question|wrap_up|hint|repeat|help|unknown_command
+    question: str | None = None  # the main question being asked, repeated or moved to
+    probe: str | None = None  # the follow-up line, or the hint text
+    answer: str = ""  # the candidate's latest answer (acknowledgements reflect it)
+    note: str = ""  # a fixed line said first (skip acknowledgement, injection notice, ...)
+    target: str | None = None  # what the line aims at (criterion id, flow phase, follow-up key)
+    target_name: str | None = None  # human name of that target, for the LLM prompt
+    question_number: int = 0
+    question_total: int = 0
+    summary: str = ""  # wrap-up: the short report summary
+
+
+@dataclass
+class BrainContext:
+    """What a brain may read while wording a move, and where it reports events."""
+
+    state: SessionState
+    question: Question | None
+    rubric: Rubric
+    rng: random.Random
+    ack_terms: tuple[str, ...] = ()
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+    def secrets(self) -> list[str]:
+        """Texts the candidate must not see during the interview (key points, model answer)."""
+        from interviewer.guard import split_secret_sentences
+
+        if self.question is None:
+            return []
+        return [*self.question.key_points, *split_secret_sentences(self.question.model_answer)]
+
+
+class Brain(Protocol):
+    """Words a move. `stream` yields the text in chunks; their concatenation is the full line."""
+
+    name: str
+
+    def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]: ...

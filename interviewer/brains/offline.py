@@ -1,0 +1,69 @@
+"""The offline brain: bank questions, rubric probes and phase templates, phrased with seeded variety."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interviewer import phrasing
+from interviewer.brains.base import BrainContext, Move
+
+
+class OfflineBrain:
+    """Deterministic for a seed: every choice of words comes from `ctx.rng`."""
+
+    name = "offline"
+
+    def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]:
+        """The whole line, yielded sentence-group by paragraph so a chat UI can render as it goes."""
+        text = self.say(move, ctx)
+        parts = text.split("\n\n")
+        for i, part in enumerate(parts):
+            yield part if i == 0 else "\n\n" + part
+
+    def say(self, move: Move, ctx: BrainContext) -> str:
+        """The interviewer's line for `move`."""
+        rng = ctx.rng
+        if move.kind == "opening":
+            company = f" for {ctx.state.company.title()}" if ctx.state.company else ""
+            return phrasing.pick(rng, phrasing.OPENINGS).format(
+                round=phrasing.ROUND_LABELS.get(ctx.state.round, ctx.state.round),
+                article=phrasing.ROUND_ARTICLES.get(ctx.state.round, "a"),
+                company=company,
+                count=phrasing.count_phrase(move.question_total),
+                question=move.question,
+            )
+        if move.kind == "help":
+            where = (
+                f" We're on question {move.question_number} of {move.question_total}."
+                if move.question
+                else ""
+            )
+            return phrasing.HELP + where
+        if move.kind == "unknown_command":
+            return phrasing.UNKNOWN_COMMAND + phrasing.HELP
+        if move.kind == "repeat":
+            if move.probe:
+                return phrasing.pick(rng, phrasing.REPEAT_FOLLOW_UP).format(probe=move.probe)
+            return phrasing.pick(rng, phrasing.REPEAT).format(question=move.question)
+        if move.kind == "hint":
+            if move.probe is None:
+                return phrasing.pick(rng, phrasing.HINT_EXHAUSTED)
+            return phrasing.pick(rng, phrasing.HINT).format(hint=move.probe)
+        ack = self._ack(move, ctx)
+        if move.kind == "follow_up":
+            return move.note + phrasing.pick(rng, phrasing.FOLLOW_UP).format(ack=ack, probe=move.probe)
+        if move.kind == "next_question":
+            return move.note + phrasing.pick(rng, phrasing.NEXT_QUESTION).format(
+                ack=ack, question=move.question
+            )
+        if move.kind == "wrap_up":
+            line = move.note + phrasing.pick(rng, phrasing.WRAP_UP).format(ack=ack)
+            return line + ("\n\n" + move.summary if move.summary else "")
+        raise ValueError(f"unknown move kind {move.kind!r}")
+
+    def _ack(self, move: Move, ctx: BrainContext) -> str:
+        if not move.answer or move.note:
+            return ""
+        previous = ctx.state.last_interviewer_turn()
+        avoid = previous.text if previous is not None else ""
+        return phrasing.acknowledgement(ctx.rng, move.answer, ctx.ack_terms, avoid=avoid)

@@ -1,0 +1,366 @@
+"""The interviewer engine: start a session, take the candidate's turns, answer them, wrap up.
+
+The engine decides every move (question order, which gap a follow-up aims at, the follow-up cap,
+hints); a brain only words it. State is plain data (`SessionState`): `record_candidate` appends the
+candidate's turn (the API commits it), `advance` answers the pending turn (the API commits again).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from interviewer import phrasing
+from interviewer.bank import Bank, Question, Rubric
+from interviewer.brains.base import Brain, BrainContext, Move
+from interviewer.errors import ConfigError, InputError
+from interviewer.evidence import Evidence, EvidenceAnalyzer
+from interviewer.flows import flow_for
+from interviewer.planner import plan_follow_up
+from interviewer.report import SessionReport
+from interviewer.rounds import Level, Round
+from interviewer.selection import choose_questions
+from interviewer.session import QuestionProgress, SessionState, parse_command
+
+SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
+_INJECTION = re.compile(
+    r"ignore (?:all |any |your |the |previous |prior )*(?:instructions|rules)|system prompt|"
+    r"(?:model|reference|correct) answer|key points|you are now|"
+    r"disregard (?:the |your )?(?:rules|instructions)",
+    re.IGNORECASE,
+)
+
+
+class SessionGrader(Protocol):
+    def grade_session(self, round_: Round, attempts: list) -> SessionReport: ...
+
+
+@dataclass
+class Reply:
+    """The interviewer's answer to one candidate turn, and the session state after it."""
+
+    text: str
+    kind: str
+    state: SessionState
+    ended: bool
+    report: SessionReport | None = None
+
+
+class ReplyStream(Iterator[str]):
+    """Text chunks of a reply; once exhausted, `last_reply` holds the Reply (with the new state)."""
+
+    def __init__(self, gen: Generator[str, None, Reply]) -> None:
+        self._gen = gen
+        self.last_reply: Reply | None = None
+
+    def __next__(self) -> str:
+        try:
+            return next(self._gen)
+        except StopIteration as stop:
+            self.last_reply = stop.value
+            raise
+
+    def close(self) -> None:
+        self._gen.close()
+
+
+class Interviewer:
+    """Runs sessions of any round with the given brains; holds no per-session state itself."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        analyzer: EvidenceAnalyzer | None,
+        brains: Mapping[str, Brain],
+        grader: SessionGrader | None = None,
+        *,
+        default_brain: str = "offline",
+        questions_per_round: Mapping[Round, int] | None = None,
+        max_follow_ups: int = 3,
+        seed: int = 0,
+        max_answer_chars: int = 20_000,
+    ) -> None:
+        if default_brain not in brains:
+            raise ConfigError(f"brain {default_brain!r} is not configured; available: {', '.join(brains)}")
+        self.bank = bank
+        self.analyzer = analyzer
+        self.brains = dict(brains)
+        self.grader = grader
+        self.default_brain = default_brain
+        self.questions_per_round = dict(questions_per_round or {})
+        self.max_follow_ups = max_follow_ups
+        self.seed = seed
+        self.max_answer_chars = max_answer_chars
+
+    # -- public API ---------------------------------------------------------------------------------
+
+    def start(
+        self,
+        round_: Round,
+        *,
+        company: str | None = None,
+        level: Level | str | None = None,
+        topic: str | None = None,
+        seen_question_ids: frozenset[str] = frozenset(),
+        session_id: str | None = None,
+        brain: str | None = None,
+        seed: int | None = None,
+    ) -> SessionState:
+        """A new session with the first question asked (the interviewer's opening turn)."""
+        level_ = _parse_level(level)
+        brain_name = brain or self.default_brain
+        if brain_name not in self.brains:
+            raise ConfigError(f"brain {brain_name!r} is not configured; available: {', '.join(self.brains)}")
+        seed_ = self.seed if seed is None else seed
+        count = self.questions_per_round.get(round_, 1)
+        chosen = choose_questions(
+            self.bank, round_, count=count + SPARE_QUESTIONS, seed=seed_, company=company, level=level_,
+            topic=topic, seen=frozenset(seen_question_ids),
+        )  # fmt: skip
+        state = SessionState(
+            round=round_.value, company=company, level=level_.value if level_ else None, topic=topic,
+            brain=brain_name, seed=seed_, max_questions=min(count, len(chosen.questions)),
+            max_follow_ups=self.max_follow_ups, planned_question_ids=[q.id for q in chosen.questions],
+        )  # fmt: skip
+        if session_id:
+            state.id = session_id
+        for note in chosen.notes:
+            state.add_event("selection_relaxed", note)
+        first = self._open_next_question(state)
+        assert first is not None  # choose_questions never returns an empty list
+        move = Move("opening", question=first.prompt, question_number=1, question_total=state.max_questions)
+        self._say(state, move, question_index=0)
+        return state
+
+    def record_candidate(self, state: SessionState, text: str) -> SessionState:
+        """A copy of `state` with the candidate's turn appended (nothing else changes)."""
+        if state.status != "active":
+            raise InputError("this session has ended; start a new one")
+        if not text.strip():
+            raise InputError("an empty message is not an answer; type your answer or /help")
+        if len(text) > self.max_answer_chars:
+            raise InputError(f"message is {len(text)} characters; the limit is {self.max_answer_chars}")
+        if state.pending_candidate_turn() is not None:
+            raise InputError("the previous message has not been answered yet")
+        new = state.model_copy(deep=True)
+        command = parse_command(text)
+        new.add_turn(
+            "candidate", text.strip() if command else text, kind="command" if command else "answer",
+            question_index=new.current_index, command=command,
+        )  # fmt: skip
+        return new
+
+    def advance(self, state: SessionState) -> Reply:
+        """Answer the pending candidate turn; returns the reply with the new state."""
+        stream = self.advance_stream(state)
+        for _ in stream:
+            pass
+        assert stream.last_reply is not None
+        return stream.last_reply
+
+    def advance_stream(self, state: SessionState) -> ReplyStream:
+        """Like `advance`, streamed: iterate for text chunks, then read `.last_reply`."""
+        if state.pending_candidate_turn() is None:
+            raise InputError("there is no candidate message waiting for an answer")
+        return ReplyStream(self._answer(state.model_copy(deep=True)))
+
+    def end(self, state: SessionState) -> SessionReport:
+        """Wrap the session up IN PLACE (status, report, closing line) and return the report."""
+        if state.status == "ended" and state.report is not None:
+            return state.report
+        report = self._grade(state)
+        move = Move("wrap_up", summary=summary_of(report))
+        self._say(state, move, question_index=state.current_index)
+        return report
+
+    # -- one turn ---------------------------------------------------------------------------------
+
+    def _answer(self, state: SessionState) -> Generator[str, None, Reply]:
+        turn = state.pending_candidate_turn()
+        assert turn is not None
+        move = self._decide(state, turn.command, turn.text)
+        ctx = self._context(state, move)
+        brain = self.brains[state.brain]
+        chunks: list[str] = []
+        for piece in brain.stream(move, ctx):
+            chunks.append(piece)
+            yield piece
+        text = "".join(chunks).strip()
+        self._record(state, move, ctx, brain, text)
+        return Reply(text, move.kind, state, state.status == "ended", state.report)
+
+    def _say(self, state: SessionState, move: Move, question_index: int | None) -> str:
+        ctx = self._context(state, move)
+        brain = self.brains[state.brain]
+        text = "".join(brain.stream(move, ctx)).strip()
+        self._record(state, move, ctx, brain, text, question_index)
+        return text
+
+    def _record(
+        self, state: SessionState, move: Move, ctx: BrainContext, brain: Brain, text: str,
+        question_index: int | None = -1,
+    ) -> None:  # fmt: skip
+        fell_back = any(kind in ("llm_fallback", "llm_stream_broken") for kind, _ in ctx.events)
+        used = brain.name if move.kind in ("opening", "next_question", "follow_up") else "offline"
+        if brain.name == "fake":
+            used = "fake"
+        index = state.current_index if question_index == -1 else question_index
+        state.add_turn(
+            "interviewer", text, kind=move.kind, question_index=index, target=move.target,
+            brain="offline" if fell_back else used,
+        )  # fmt: skip
+        for kind, detail in ctx.events:
+            state.add_event(kind, detail)
+        if move.kind == "wrap_up":
+            state.status = "ended"
+
+    def _context(self, state: SessionState, move: Move) -> BrainContext:
+        progress = state.current
+        question = self._question(progress)
+        rubric = (
+            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
+        )
+        rng = random.Random(f"{state.seed}:{len(state.turns)}:{move.kind}")
+        terms = tuple(k for c in rubric.criteria for k in c.keywords)
+        return BrainContext(state=state, question=question, rubric=rubric, rng=rng, ack_terms=terms)
+
+    # -- decisions --------------------------------------------------------------------------------
+
+    def _decide(self, state: SessionState, command: str | None, text: str) -> Move:
+        from interviewer.engine_commands import decide_command
+
+        if command is not None:
+            return decide_command(self, state, command)
+        return self._decide_answer(state, text)
+
+    def _decide_answer(self, state: SessionState, answer: str) -> Move:
+        index = state.current_index
+        if index is None:  # answers after the last question: wrap up
+            return self._wrap_up(state, answer=answer)
+        progress = state.questions[index]
+        question = self._question(progress)
+        rubric = (
+            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
+        )
+        flow = flow_for(Round(state.round))
+        text = "\n\n".join(state.answers_for(index))
+        evidence = self._evidence(state, text, rubric, question)
+        progress.phases_covered = flow.covered(text)
+        note = ""
+        if _injected(answer, evidence):
+            note = phrasing.pick(random.Random(f"{state.seed}:{len(state.turns)}"), phrasing.INJECTION_NOTE)
+        if progress.follow_ups < state.max_follow_ups:
+            rng = random.Random(f"{state.seed}:{len(state.turns)}:plan")
+            probe = plan_follow_up(
+                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=progress, text=text,
+                rng=rng,
+            )  # fmt: skip
+            if probe is not None:
+                progress.follow_ups += 1
+                progress.asked_keys.extend(probe.keys)
+                progress.asked_texts.append(probe.text)
+                return Move(
+                    "follow_up", question=progress.prompt, probe=probe.text, answer=answer, note=note,
+                    target=probe.target, target_name=probe.target_name,
+                    question_number=self._number(state), question_total=state.max_questions,
+                )  # fmt: skip
+        progress.status = "done"
+        return self._move_on(state, answer=answer, note=note)
+
+    def _move_on(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
+        """Open the next question (or wrap up when the session's questions are done)."""
+        upcoming = self._open_next_question(state)
+        if upcoming is None:
+            return self._wrap_up(state, answer=answer, note=note)
+        return Move(
+            "next_question", question=upcoming.prompt, answer=answer, note=note,
+            question_number=self._number(state), question_total=state.max_questions,
+        )  # fmt: skip
+
+    def _wrap_up(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
+        for progress in state.questions:
+            if progress.status == "active":
+                progress.status = "done"
+        report = self._grade(state)
+        return Move("wrap_up", answer=answer, note=note, summary=summary_of(report))
+
+    def _open_next_question(self, state: SessionState) -> QuestionProgress | None:
+        done = sum(1 for q in state.questions if q.status == "done")
+        asked = {q.question_id for q in state.questions}
+        remaining = [qid for qid in state.planned_question_ids if qid not in asked]
+        if done >= state.max_questions or not remaining:
+            return None
+        question = self.bank.question(remaining[0])
+        progress = QuestionProgress(
+            question_id=question.id, prompt=" ".join(question.prompt.split()), topic=question.topic
+        )
+        state.questions.append(progress)
+        return progress
+
+    def _number(self, state: SessionState) -> int:
+        return min(sum(1 for q in state.questions if q.status != "skipped"), state.max_questions)
+
+    def _question(self, progress: QuestionProgress | None) -> Question | None:
+        if progress is None or progress.question_id is None:
+            return None
+        return self.bank.question(progress.question_id)
+
+    def _evidence(
+        self, state: SessionState, text: str, rubric: Rubric, question: Question | None
+    ) -> Evidence | None:
+        if self.analyzer is None:
+            return None
+        try:
+            return self.analyzer.analyze(text, rubric, question=question)
+        except NotImplementedError:
+            state.add_event("evidence_unavailable", "evidence layer not implemented; using flow only")
+            return None
+
+    def _grade(self, state: SessionState) -> SessionReport:
+        if self.grader is None:
+            raise ConfigError("no grader configured: cannot produce the feedback report")
+        from interviewer.grader import QuestionAttempt
+
+        attempts = []
+        for index, progress in enumerate(state.questions):
+            answers = state.answers_for(index)
+            attempts.append(
+                QuestionAttempt(
+                    question=self._question(progress),
+                    question_text=progress.prompt,
+                    answers=answers,
+                    hints_used=progress.hints_used,
+                    skipped=progress.skipped or not answers,
+                )
+            )
+        report = self.grader.grade_session(Round(state.round), attempts)
+        state.report = report
+        return report
+
+
+def _parse_level(level: Level | str | None) -> Level | None:
+    if level is None or isinstance(level, Level):
+        return level
+    try:
+        return Level(level.strip().lower())
+    except ValueError:
+        valid = ", ".join(v.value for v in Level)
+        raise InputError(f"unknown level {level!r}; valid levels: {valid}") from None
+
+
+def _injected(answer: str, evidence: Evidence | None) -> bool:
+    return bool(_INJECTION.search(answer)) or (evidence is not None and "injection" in evidence.flags)
+
+
+def summary_of(report: SessionReport) -> str:
+    """Two lines for the end of the transcript; the full report travels separately."""
+    overall = report.overall
+    answered = sum(1 for q in report.questions if "skipped" not in q.flags)
+    return (
+        f"Overall: {overall.score:.1f} / 4 ({overall.recommendation}) across {answered} answered "
+        "question(s). The feedback report has your score per criterion with the evidence from your "
+        "own words, the points you missed, and what to practise next."
+    )

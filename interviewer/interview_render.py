@@ -1,0 +1,140 @@
+"""Terminal rendering for `interview`: the rich chat loop, a plain transcript, the report, the JSON shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from interviewer.errors import InputError
+from interviewer.report import SessionReport
+from interviewer.session import SessionState
+
+SPEAKER_STYLE = {"interviewer": "bold cyan", "candidate": "bold green"}
+
+
+def transcript_json(state: SessionState) -> dict[str, Any]:
+    """The whole session as one JSON-ready document: transcript, questions, events and the report."""
+    return {
+        "session_id": state.id,
+        "round": state.round,
+        "company": state.company,
+        "level": state.level,
+        "topic": state.topic,
+        "brain": state.brain,
+        "seed": state.seed,
+        "status": state.status,
+        "questions": [q.model_dump(mode="json") for q in state.questions],
+        "transcript": [
+            {
+                "speaker": t.speaker,
+                "kind": t.kind,
+                "text": t.text,
+                "question_index": t.question_index,
+                "target": t.target,
+                "brain": t.brain,
+            }
+            for t in state.turns
+        ],
+        "events": [e.model_dump(mode="json") for e in state.events],
+        "report": state.report.model_dump(mode="json") if state.report else None,
+    }
+
+
+def print_transcript(state: SessionState, console: Console | None = None) -> None:
+    """The transcript as plain readable lines (not wrapped), then the report."""
+    console = console or Console(soft_wrap=True)
+    for turn in state.turns:
+        who = "Interviewer" if turn.speaker == "interviewer" else "Candidate"
+        console.print(f"[{SPEAKER_STYLE[turn.speaker]}]{who}:[/] {turn.text}\n", highlight=False)
+    if state.events:
+        console.print("Events: " + "; ".join(f"{e.kind} ({e.detail})" for e in state.events), highlight=False)
+    if state.report is not None:
+        print_report(state.report, console)
+
+
+def print_report(report: SessionReport, console: Console) -> None:
+    """The feedback report: overall, criteria with evidence, missed key points, what to practise."""
+    overall = report.overall
+    console.print(
+        Panel(
+            f"{overall.score:.2f} / 4, {overall.recommendation} (confidence {overall.confidence:.0%})\n\n"
+            f"{report.feedback.summary}",
+            title="Feedback",
+        )
+    )
+    table = Table("Criterion", "Score", "Evidence (your words)", show_lines=True)
+    for c in report.criteria:
+        score = "insufficient evidence" if c.score is None else f"{c.score} / 4"
+        table.add_row(c.name, score, "\n".join(f'"{e}"' for e in c.evidence[:2]) or "-")
+    console.print(table)
+    for q in report.questions:
+        if q.missed_key_points:
+            console.print(f"[bold]Missed on:[/] {q.question[:100]}", highlight=False)
+            for point in q.missed_key_points:
+                console.print(f"  - {point}", highlight=False)
+    if report.feedback.practice_next:
+        console.print("[bold]Practise next:[/]")
+        for item in report.feedback.practice_next:
+            refs = ", ".join(f"{r.title} > {r.section}" for r in item.guide_refs)
+            console.print(f"  - {item.text}" + (f" (see {refs})" if refs else ""), highlight=False)
+
+
+class TerminalChat:
+    """The interactive chat: the interviewer's lines stream in, the candidate types at a prompt.
+
+    A line ending in a backslash continues on the next line, so longer answers can span lines.
+    """
+
+    def __init__(
+        self, interviewer: Any, save: Callable[[SessionState], None], console: Console | None = None
+    ):
+        self.interviewer = interviewer
+        self.save = save
+        self.console = console or Console()
+
+    def run(self, state: SessionState) -> SessionState:
+        """Chat until the session ends (or the candidate presses Ctrl-D / Ctrl-C, which ends it too)."""
+        self._interviewer_line(state.turns[-1].text)
+        while state.status == "active":
+            try:
+                text = self._read_answer()
+            except (EOFError, KeyboardInterrupt):
+                text = "/end"
+            try:
+                state = self.interviewer.record_candidate(state, text)
+            except InputError as exc:
+                self.console.print(f"[yellow]{exc}[/]")
+                continue
+            self.save(state)
+            state = self._stream_reply(state)
+            self.save(state)
+        if state.report is not None:
+            print_report(state.report, self.console)
+        return state
+
+    def _read_answer(self) -> str:
+        lines = []
+        prompt = "[bold green]You[/] > "
+        while True:
+            line = self.console.input(prompt)
+            if line.endswith("\\"):
+                lines.append(line[:-1])
+                prompt = "  ... "
+                continue
+            lines.append(line)
+            return "\n".join(lines)
+
+    def _interviewer_line(self, text: str) -> None:
+        self.console.print(f"\n[bold cyan]Interviewer:[/] {text}\n", highlight=False)
+
+    def _stream_reply(self, state: SessionState) -> SessionState:
+        self.console.print("\n[bold cyan]Interviewer:[/] ", end="")
+        stream = self.interviewer.advance_stream(state)
+        for chunk in stream:
+            self.console.print(chunk, end="", highlight=False, markup=False)
+        self.console.print("\n")
+        return stream.last_reply.state  # type: ignore[no-any-return]

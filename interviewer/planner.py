@@ -1,0 +1,190 @@
+"""Deciding the next probe: which gap to aim a follow-up or a hint at, never asking the same thing twice.
+
+Sources of follow-up lines, all aimed at something the candidate has not covered yet:
+- the round flow's next uncovered phase (STAR part, design phase, case stage, depth level);
+- the question's own bank follow-ups, matched to the key points the evidence layer finds uncovered
+  (the key point itself is never shown, only the authored follow-up that leads toward it);
+- the rubric's probes for the weakest criteria.
+Rounds whose flow is "structural first" (behavioral, ML depth) try the flow before key points.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from interviewer.bank import Question, Rubric
+from interviewer.evidence import Evidence
+from interviewer.flows import Phase, RoundFlow
+from interviewer.guard import content_words, leaks
+from interviewer.session import QuestionProgress
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A planned follow-up: the line, every key it uses up, and what it aims at."""
+
+    text: str
+    keys: tuple[str, ...]
+    target: str
+    target_name: str
+
+
+def _content(text: str) -> set[str]:
+    return content_words(text)
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _unused(progress: QuestionProgress, key: str, text: str) -> bool:
+    return key not in progress.asked_keys and _normal(text) not in {_normal(t) for t in progress.asked_texts}
+
+
+def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
+    """The rubric criterion whose name, description and keywords best match a flow phase."""
+    best, best_score = None, 0
+    for criterion in rubric.criteria:
+        blob = " ".join([criterion.name, criterion.description, *criterion.keywords])
+        score = phase.matches(blob) + len(_content(phase.name) & _content(criterion.name)) * 2
+        if score > best_score:
+            best, best_score = criterion.id, score
+    return best
+
+
+def _phase_probe(
+    phase: Phase, question: Question | None, rubric: Rubric, progress: QuestionProgress, rng: random.Random
+) -> Probe:
+    phase_key = f"phase:{phase.id}"
+    if question is not None:
+        scored = [
+            (phase.matches(line), i, line)
+            for i, line in enumerate(question.follow_ups)
+            if _unused(progress, f"fu:{i}", line)
+        ]
+        scored = [s for s in scored if s[0] > 0]
+        if scored:
+            _, i, line = max(scored, key=lambda s: (s[0], -s[1]))
+            return Probe(line, (phase_key, f"fu:{i}"), phase_key, phase.name)
+    criterion_id = criterion_for_phase(rubric, phase)
+    if criterion_id is not None:
+        probes = rubric.criterion(criterion_id).probes
+        for j, line in enumerate(probes):
+            key = f"probe:{criterion_id}:{j}"
+            if _unused(progress, key, line) and phase.matches(line):
+                return Probe(line, (phase_key, key), phase_key, phase.name)
+    options = [p for p in phase.probes if _unused(progress, phase_key, p)]
+    return Probe(options[rng.randrange(len(options))], (phase_key,), phase_key, phase.name)
+
+
+def _key_point_probe(
+    question: Question | None, evidence: Evidence | None, progress: QuestionProgress
+) -> Probe | None:
+    if question is None or evidence is None:
+        return None
+    best: tuple[int, int, int] | None = None
+    for kp in evidence.uncovered_key_points():
+        wanted = _content(kp.text)
+        for i, line in enumerate(question.follow_ups):
+            if not _unused(progress, f"fu:{i}", line):
+                continue
+            overlap = len(wanted & _content(line))
+            if overlap and (best is None or overlap > best[0]):
+                best = (overlap, i, kp.index)
+    if best is None:
+        return None
+    _, i, kp_index = best
+    return Probe(
+        question.follow_ups[i], (f"fu:{i}", f"kp:{kp_index}"), f"kp:{kp_index}", "a point not yet covered"
+    )
+
+
+def _criterion_probe(rubric: Rubric, evidence: Evidence | None, progress: QuestionProgress) -> Probe | None:
+    weakest = evidence.uncovered_criteria() if evidence is not None else [c.id for c in rubric.criteria]
+    for criterion_id in weakest:
+        criterion = rubric.criterion(criterion_id)
+        for j, line in enumerate(criterion.probes):
+            key = f"probe:{criterion_id}:{j}"
+            if _unused(progress, key, line):
+                return Probe(line, (key, f"criterion:{criterion_id}"), criterion_id, criterion.name)
+    return None
+
+
+def _unasked_follow_up(question: Question | None, progress: QuestionProgress) -> Probe | None:
+    if question is None:
+        return None
+    for i, line in enumerate(question.follow_ups):
+        if _unused(progress, f"fu:{i}", line):
+            return Probe(line, (f"fu:{i}",), f"fu:{i}", "the question's follow-up")
+    return None
+
+
+def plan_follow_up(
+    *,
+    flow: RoundFlow,
+    question: Question | None,
+    rubric: Rubric,
+    evidence: Evidence | None,
+    progress: QuestionProgress,
+    text: str,
+    rng: random.Random,
+) -> Probe | None:
+    """The next follow-up for a question, or None when nothing worth asking is left."""
+    gap = flow.next_gap(text, progress.asked_keys)
+
+    def structural() -> Probe | None:
+        return _phase_probe(gap, question, rubric, progress, rng) if gap is not None else None
+
+    def key_points() -> Probe | None:
+        return _key_point_probe(question, evidence, progress)
+
+    def criteria() -> Probe | None:
+        if evidence is None:  # no evidence layer: fall back to the bank's own follow-ups
+            return _unasked_follow_up(question, progress)
+        return _criterion_probe(rubric, evidence, progress)
+
+    order = (
+        (structural, key_points, criteria) if flow.structural_first else (key_points, structural, criteria)
+    )
+    for step in order:
+        probe = step()
+        if probe is not None:
+            return probe
+    return None
+
+
+def plan_hint(
+    *,
+    flow: RoundFlow,
+    rubric: Rubric,
+    evidence: Evidence | None,
+    progress: QuestionProgress,
+    text: str,
+    secrets: list[str],
+) -> tuple[str | None, str | None]:
+    """(hint line, hint key): the next, more specific rubric hint for the weakest area, or (None, None).
+
+    Hints for one criterion come in the rubric's order (general to specific); the first gap is the
+    round flow's if it maps to a criterion, else the weakest criterion. Hint lines that would reveal a
+    key point are skipped.
+    """
+    order: list[str] = []
+    gap = flow.next_gap(text, [])
+    if gap is not None:
+        mapped = criterion_for_phase(rubric, gap)
+        if mapped:
+            order.append(mapped)
+    weakest = evidence.uncovered_criteria() if evidence is not None else [c.id for c in rubric.criteria]
+    order += [c for c in weakest if c not in order]
+    order += [c.id for c in rubric.criteria if c.id not in order]
+    for criterion_id in order:
+        criterion = rubric.criterion(criterion_id)
+        for level, line in enumerate(criterion.hints):
+            key = f"{criterion_id}:{level}"
+            if key not in progress.hint_keys and not leaks(line, secrets):
+                return line, key
+    return None, None

@@ -26,7 +26,7 @@ class Services:
     settings: Settings
     sessions: SessionStore
     users: UserStore
-    interviewer_for: Callable[[str], Any]  # brain name -> Interviewer
+    interviewer: Callable[[], Any]  # -> Interviewer (one for every brain; the session names its brain)
     grader: Callable[[], Any]  # -> Grader
     bank: Callable[[], Bank]
     embedder_check: Callable[[], None]
@@ -60,16 +60,11 @@ def build_services(settings: Settings) -> Services:
     from interviewer.store import build_stores
 
     sessions, users = build_stores(settings)
-    interviewers: dict[str, Any] = {}
-    lock = threading.Lock()
 
-    def interviewer_for(brain: str) -> Any:
-        from interviewer.engine import build_interviewer
+    def interviewer() -> Any:
+        from interviewer.factory import build_interviewer
 
-        with lock:
-            if brain not in interviewers:
-                interviewers[brain] = build_interviewer(settings.model_copy(update={"brain": brain}))
-            return interviewers[brain]
+        return build_interviewer(settings)
 
     def grader() -> Any:
         from interviewer.grader import build_grader
@@ -79,13 +74,13 @@ def build_services(settings: Settings) -> Services:
     def embedder_check() -> None:
         from ingest.embedder import shared_embedder
 
-        shared_embedder().embed(["ready?"])
+        shared_embedder(settings.embedding_model, settings.embedding_batch_size).embed(["ready?"])
 
     return Services(
         settings=settings,
         sessions=sessions,
         users=users,
-        interviewer_for=interviewer_for,
+        interviewer=_cached(interviewer),
         grader=_cached(grader),
         bank=lambda: cached_bank(settings.corpus_dir),
         embedder_check=_cached(embedder_check),

@@ -13,6 +13,7 @@ from typing import Any
 from api.deps import Services
 from api.errors import ApiError
 from api.schemas import ReplyOut, ReplyText, SessionCreate, session_out
+from interviewer.errors import ConfigError
 from interviewer.rounds import ROUND_NAMES, Level, Round, parse_round
 from interviewer.store import User
 
@@ -45,22 +46,21 @@ def _parse_level(name: str | None) -> Level | None:
         ) from None
 
 
-def _brain(services: Services, state: Any) -> str:
-    return str(getattr(state, "brain", None) or services.settings.brain)
-
-
 def start_session(services: Services, user: User, request: SessionCreate) -> Any:
     """A new session with the interviewer's opening message, committed."""
     round_ = parse_round_or_422(request.round)
     level = _parse_level(request.level)
-    interviewer = services.interviewer_for(request.brain or services.settings.brain)
-    state = interviewer.start(
-        round_,
-        company=request.company,
-        level=level,
-        topic=request.topic,
-        seen_question_ids=services.sessions.seen_question_ids(user.id),
-    )
+    try:
+        state = services.interviewer().start(
+            round_,
+            company=request.company,
+            level=level,
+            topic=request.topic,
+            seen_question_ids=services.sessions.seen_question_ids(user.id),
+            brain=request.brain,
+        )
+    except ConfigError as exc:  # e.g. brain "llm" without MI_LLM_BASE_URL
+        raise ApiError(422, "brain_unavailable", str(exc)) from None
     services.sessions.save(user.id, state)
     return state
 
@@ -69,7 +69,7 @@ def load_resumed(services: Services, user: User, session_id: str) -> Any:
     """The session, with a candidate turn left unanswered by a crash answered and committed."""
     state = services.sessions.load(user.id, session_id)
     if state.status == "active" and state.pending_candidate_turn() is not None:
-        reply = services.interviewer_for(_brain(services, state)).advance(state)
+        reply = services.interviewer().advance(state)
         state = reply.state
         services.sessions.save(user.id, state)
     return state
@@ -92,7 +92,7 @@ def record(services: Services, user: User, session_id: str, content: str) -> tup
     state = load_resumed(services, user, session_id)
     if state.status != "active":
         raise ApiError(409, "session_ended", "this session has ended; see its report")
-    interviewer = services.interviewer_for(_brain(services, state))
+    interviewer = services.interviewer()
     state = interviewer.record_candidate(state, content)
     services.sessions.save(user.id, state)
     return interviewer, state
@@ -141,7 +141,7 @@ def end_session(services: Services, user: User, session_id: str) -> Any:
     state = load_resumed(services, user, session_id)
     if state.status == "ended" and state.report is not None:
         return state
-    report = services.interviewer_for(_brain(services, state)).end(state)
+    report = services.interviewer().end(state)
     if state.status != "ended" or state.report is None:
         state = state.model_copy(update={"status": "ended", "report": report})
     services.sessions.save(user.id, state)

@@ -101,6 +101,7 @@ class FakeInterviewer:
         topic=None,
         seen_question_ids=frozenset(),
         session_id=None,
+        brain=None,
     ):  # type: ignore[no-untyped-def]
         qid = next(f"q-{n}" for n in range(1000) if f"q-{n}" not in seen_question_ids)
         state = FakeState(
@@ -175,7 +176,7 @@ def fake_services(settings: Settings, *, corpus_dir: Path | None = None) -> Serv
         settings=settings,
         sessions=SessionStore(engine, FakeState),
         users=UserStore(engine),
-        interviewer_for=lambda brain: interviewer,
+        interviewer=lambda: interviewer,
         grader=lambda: grader,
         bank=lambda: cached_bank(corpus_dir or settings.corpus_dir),
         embedder_check=lambda: None,

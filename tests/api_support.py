@@ -64,3 +64,27 @@ def wait_http(url: str, *, timeout: float = 60.0, process: subprocess.Popen[byte
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+class ThreadedServer:
+    """uvicorn serving an app object in a background thread of the test process."""
+
+    def __init__(self, app: object) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")  # type: ignore[arg-type]
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def __enter__(self) -> ThreadedServer:
+        self._thread.start()
+        wait_http(self.url + "/healthz", timeout=30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

@@ -205,7 +205,7 @@ def test_candidate_turn_is_committed_before_the_reply_and_answered_on_load(
     client: TestClient, services: Services, alice: dict[str, str]
 ) -> None:
     sid = _start(client, alice)["id"]
-    engine = services.interviewer_for("fake")
+    engine = services.interviewer()
     real_advance = engine.advance
 
     def crash(state: object) -> object:

@@ -39,3 +39,20 @@ def create_db_engine(settings: Settings) -> Engine:
             f"MI_DATABASE_URL: unsupported database {url.split(':', 1)[0]!r}; use sqlite or postgresql"
         )
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database named in a PostgreSQL URL if it does not exist (connects to `postgres` db)."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(normalise_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": target.database}
+            ).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        admin.dispose()

@@ -12,14 +12,13 @@ from scipy import sparse
 
 FACETS = ("round", "doc_type")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-+.][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    (
-        "a an and are as at be but by can could did do does for from had has have how i if in into is it its "
-        "me my no not of on or our should so than that the their them then there these they this to too us was "
-        "we were what when where which while who why will with would you your yours about after also any because "
-        "been before being between both each few more most other over same some such only own very just"
-    ).split(" ")
-)
+_STOPWORD_TEXT = """
+a an and are as at be but by can could did do does for from had has have how i if in into is it its
+me my no not of on or our should so than that the their them then there these they this to too us
+was we were what when where which while who why will with would you your yours about after also any
+because been before being between both each few more most other over same some such only own very just
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def _stem(word: str) -> str:

@@ -38,7 +38,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model = SentenceTransformer(_resolve_model_path(model), device="cpu")
         self.dim = int(self._model.get_embedding_dimension() or 0)
-        self.max_tokens = int(self._model.max_seq_length)
+        self.max_tokens = int(self._model.max_seq_length or 256)
         self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -162,7 +162,7 @@ def question_document(question: Question, source: str) -> Document:
         "doc_type": "question",
         "round": question.round.value,
         "topic": question.topic,
-        "title": f"{question.round.value} question: {question.topic}",
+        "title": f"{question.round.value} question",
         "section": question.topic,
         "source": source,
         "question_id": question.id,

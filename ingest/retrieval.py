@@ -1,0 +1,181 @@
+"""Search over an ingested collection: dense (Chroma), BM25, or both fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ingest.bm25 import BM25Index, content_key
+from ingest.embedder import Embedder, shared_embedder
+from ingest.pipeline import bm25_path, ensure_ingested
+from ingest.store import StoredRecord, VectorStore, Where, open_store
+from interviewer.errors import CorpusError, InputError
+from interviewer.rounds import ROUND_NAMES
+from interviewer.settings import Settings
+
+Method = Literal["dense", "bm25", "hybrid"]
+DOC_TYPES = ("guide", "question", "rubric")
+_HIDDEN_METADATA = ("file_hash",)
+
+__all__ = [
+    "DOC_TYPES",
+    "Hit",
+    "Retriever",
+    "build_retriever",
+    "ensure_ingested",
+    "reciprocal_rank_fusion",
+    "validate_filters",
+]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. `score` is the fused RRF score (hybrid), cosine similarity (dense) or BM25."""
+
+    id: str
+    text: str
+    score: float
+    metadata: dict[str, str | int | float]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(d) = sum over lists of 1 / (k + rank of d), rank starting at 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+class Retriever:
+    """Dense + BM25 retrieval with metadata filters over one vector-store collection."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        *,
+        index_path: Path | None = None,
+        rrf_k: int = 60,
+        depth: int = 40,
+        freshness_s: float = 5.0,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.index_path = index_path
+        self.rrf_k = rrf_k
+        self.depth = depth
+        self._freshness_s = freshness_s
+        self._index: BM25Index | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        round: str | None = None,  # the contract's keyword, shadowing the builtin here only
+        doc_type: str | None = None,
+        method: Method = "hybrid",
+    ) -> list[Hit]:
+        """Top-k hits for `query`, optionally only one round and/or one doc type."""
+        where = validate_filters(round, doc_type)
+        if not query.strip() or k <= 0:
+            return []
+        depth = max(self.depth, k)
+        if method == "dense":
+            return [_hit(r, 1.0 - r.distance) for r in self._dense(query, k, where)]
+        if method == "bm25":
+            ranked = self.bm25_index().top(query, k, self.bm25_index().mask(where))
+            return self._hits(ranked, {})
+        if method != "hybrid":
+            raise InputError(f"unknown retrieval method {method!r}; use dense, bm25 or hybrid")
+        dense = self._dense(query, depth, where)
+        index = self.bm25_index()
+        lexical = index.top(query, depth, index.mask(where))
+        fused = reciprocal_rank_fusion([[r.id for r in dense], [doc_id for doc_id, _ in lexical]], self.rrf_k)
+        return self._hits(fused[:k], {r.id: r for r in dense})
+
+    def _dense(self, query: str, k: int, where: Where | None) -> list[StoredRecord]:
+        vector = self.embedder.embed([query])[0]
+        return self.store.query(vector, k, where)
+
+    def _hits(self, ranked: Sequence[tuple[str, float]], known: dict[str, StoredRecord]) -> list[Hit]:
+        missing = [doc_id for doc_id, _ in ranked if doc_id not in known]
+        if missing:
+            known = {**known, **{r.id: r for r in self.store.get(ids=missing)}}
+        return [_hit(known[doc_id], score) for doc_id, score in ranked if doc_id in known]
+
+    def bm25_index(self) -> BM25Index:
+        """The collection's BM25 index: loaded from disk when its content key matches, else rebuilt."""
+        with self._lock:
+            now = time.monotonic()
+            if self._index is not None and now - self._checked_at < self._freshness_s:
+                return self._index
+            self._checked_at = now
+            if self._index is not None and self.store.count() == len(self._index.ids):
+                return self._index
+            self._index = self._load_or_build()
+            return self._index
+
+    def _load_or_build(self) -> BM25Index:
+        key = content_key(self.store.ids())
+        if self.index_path is not None and self.index_path.exists():
+            try:
+                cached = BM25Index.load(self.index_path)
+                if cached.key == key:
+                    return cached
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged cache is rebuilt below
+        records = self.store.get()
+        index = BM25Index.build(
+            [r.id for r in records], [r.text for r in records], [r.metadata for r in records]
+        )
+        if self.index_path is not None:
+            index.save(self.index_path)
+        return index
+
+
+def validate_filters(round_name: str | None, doc_type: str | None) -> Where | None:
+    """The store filter for a round and/or doc type; InputError listing the valid values if unknown."""
+    where: Where = {}
+    if round_name is not None:
+        name = round_name.strip().lower()
+        if name not in (*ROUND_NAMES, "general"):
+            raise InputError(f"unknown round {round_name!r}; valid rounds: {', '.join(ROUND_NAMES)}, general")
+        where["round"] = name
+    if doc_type is not None:
+        if doc_type not in DOC_TYPES:
+            raise InputError(f"unknown type {doc_type!r}; valid types: {', '.join(DOC_TYPES)}")
+        where["doc_type"] = doc_type
+    return where or None
+
+
+def _hit(record: StoredRecord, score: float) -> Hit:
+    metadata = {k: v for k, v in record.metadata.items() if k not in _HIDDEN_METADATA}
+    return Hit(id=record.id, text=record.text, score=round(float(score), 6), metadata=metadata)
+
+
+def build_retriever(
+    settings: Settings, *, collection: str | None = None, embedder: Embedder | None = None
+) -> Retriever:
+    """Open the collection for search; CorpusError if it has not been ingested (or used another model)."""
+    store = open_store(settings, collection)
+    if store.count() == 0:
+        raise CorpusError(
+            f"collection {store.name!r} is empty: run `mock-interviewer ingest` first "
+            f"(MI_DATA_DIR={settings.data_dir})"
+        )
+    model = embedder or shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    stored_model = store.info().get("embedder")
+    if stored_model and stored_model != model.name:
+        raise CorpusError(
+            f"collection {store.name!r} was embedded with {stored_model!r}, not {model.name!r}: "
+            "run `mock-interviewer ingest --rebuild`"
+        )
+    return Retriever(store, model, index_path=bm25_path(settings, store.name))

@@ -18,9 +18,11 @@ class Selection:
     notes: list[str] = field(default_factory=list)
 
 
-def _topic_matches(question: Question, topic: str) -> bool:
+def _by_topic(pool: list[Question], topic: str) -> list[Question]:
+    """Questions on exactly this topic, else on a topic containing it ("recsys" in "graph-recsys")."""
     wanted = topic.strip().lower()
-    return wanted == question.topic.lower() or wanted in question.topic.lower()
+    exact = [q for q in pool if q.topic.lower() == wanted]
+    return exact or [q for q in pool if wanted in q.topic.lower()]
 
 
 def choose_questions(
@@ -44,7 +46,7 @@ def choose_questions(
         raise InputError(f"the question bank has no {round_} questions")
     notes: list[str] = []
     if topic:
-        pool = [q for q in pool if _topic_matches(q, topic)]
+        pool = _by_topic(pool, topic)
         if not pool:
             topics = sorted({q.topic for q in bank.by_round(round_)})
             raise InputError(f"no {round_} question on topic {topic!r}; topics: {', '.join(topics)}")

@@ -28,6 +28,11 @@ class RetrieverLike(Protocol):
     ) -> list[HitLike]: ...
 
 
+def shown(guard: SentenceGuard) -> bool:
+    """Whether `_guarded` has released any text (it holds sentences back until MIN_WORDS words)."""
+    return len(guard.text.split()) >= MIN_WORDS
+
+
 class UnusableReply(ProviderError):
     """The endpoint answered, but with nothing we can show (empty, too short, all of it leaking)."""
 
@@ -69,7 +74,7 @@ class LLMBrain:
                 yield from self._guarded(messages, guard)
             except (ProviderError, OSError, ValueError) as exc:
                 reason = str(exc)[:300]
-                if guard.kept:  # part of the line is already on the candidate's screen: finish offline
+                if shown(guard):  # part of the line is already on the candidate's screen: finish offline
                     ctx.events.append(("llm_stream_broken", reason))
                     yield "\n\n"
                     yield from self.fallback.stream(move, ctx)
@@ -87,22 +92,31 @@ class LLMBrain:
         yield from self.fallback.stream(move, ctx)
 
     def _guarded(self, messages: list, guard: SentenceGuard) -> Iterator[str]:
+        """Guarded sentences; held back until the reply has MIN_WORDS words, so a reply that turns
+        out unusable never reaches the screen."""
+        held: list[str] = []
         chunks = self.model.stream(messages, max_tokens=self.max_tokens)
         try:
             for chunk in chunks:
-                yield from guard.feed(chunk)
+                for sentence in guard.feed(chunk):
+                    held.append(sentence)
+                    if len(guard.text.split()) >= MIN_WORDS:
+                        yield "".join(held)
+                        held = []
                 if guard.stopped:
                     break
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        yield from guard.finish()
-        if len(guard.text.split()) < MIN_WORDS:
-            words = len(guard.text.split())
+        held.extend(guard.finish())
+        words = len(guard.text.split())
+        if words < MIN_WORDS:
             raise UnusableReply(
                 f"unusable reply ({guard.dropped} sentence(s) withheld, {words} word(s) left)"
             )
+        if held:
+            yield "".join(held)
 
     def _chunks(self, move: Move, ctx: BrainContext) -> list[HitLike]:
         if self.retriever is None:

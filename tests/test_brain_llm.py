@@ -120,7 +120,7 @@ def test_retries_with_backoff_then_succeeds(bank: Bank) -> None:
 
 def test_exhausted_retries_fall_back_offline_and_nothing_is_lost(bank: Bank) -> None:
     model = ScriptedChatModel(default="Fine. What is the first thing you would build?")
-    interviewer, sleeps = _interviewer(bank, model)
+    interviewer, _sleeps = _interviewer(bank, model)
     state = interviewer.start(SD, seed=0)
     model.push(ProviderError("timed out"), ProviderError("HTTP 500"), ProviderError("garbage"))
     reply = say(interviewer, state, "My answer about the zebra index.")

@@ -1,0 +1,108 @@
+"""`mock-interviewer interview`: answers-file mode with --json, history of seen questions, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from interviewer.errors import InputError
+from interviewer.interview_commands import read_answer_blocks
+
+ANSWERS = """I would start with requirements: 5,000 applications a day,
+and decisions within a second.
+
+/hint
+
+Labels from 12-month defaults; features from cash flow and bureau data.
+Logistic regression as a baseline, then gradient boosted trees.
+
+/end
+"""
+
+
+def test_answer_blocks_are_blank_line_separated(tmp_path: Path) -> None:
+    path = tmp_path / "answers.txt"
+    path.write_text(ANSWERS)
+    blocks = read_answer_blocks(path)
+    assert blocks[1:] == [
+        "/hint",
+        "Labels from 12-month defaults; features from cash flow and bureau data.\n"
+        "Logistic regression as a baseline, then gradient boosted trees.",
+        "/end",
+    ]
+    assert blocks[0].startswith("I would start with requirements")
+    (tmp_path / "empty.txt").write_text("\n\n  \n")
+    with pytest.raises(InputError):
+        read_answer_blocks(tmp_path / "empty.txt")
+
+
+def _app():  # type: ignore[no-untyped-def]
+    import typer
+
+    from interviewer import interview_commands
+
+    app = typer.Typer()
+    interview_commands.register(app)
+
+    @app.command("noop")
+    def _noop() -> None:  # a second command keeps typer in sub-command mode
+        pass
+
+    return app
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MI_EMBEDDING_MODEL", "hashing-384")
+    answers = tmp_path / "answers.txt"
+    answers.write_text(ANSWERS)
+    return answers
+
+
+@pytest.mark.slow
+def test_answers_file_json_prints_transcript_and_report(cli_env: Path) -> None:
+    result = CliRunner().invoke(
+        _app(), ["interview", "--round", "ml-system-design", "--seed", "3", "--answers-file", str(cli_env),
+                 "--json", "--no-history"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["round"] == "ml-system-design" and doc["status"] == "ended" and doc["seed"] == 3
+    candidate = [t for t in doc["transcript"] if t["speaker"] == "candidate"]
+    assert [t["text"] for t in candidate] == read_answer_blocks(cli_env)
+    assert [t["kind"] for t in candidate] == ["answer", "command", "answer", "command"]
+    assert doc["transcript"][-1]["kind"] == "wrap_up"
+    assert doc["report"]["overall"]["recommendation"]
+    assert doc["questions"][0]["hints_used"] == 1
+
+
+@pytest.mark.slow
+def test_history_avoids_questions_seen_in_earlier_sessions(cli_env: Path) -> None:
+    args = [
+        "interview",
+        "--round",
+        "ml-system-design",
+        "--seed",
+        "1",
+        "--answers-file",
+        str(cli_env),
+        "--json",
+    ]
+    first = json.loads(CliRunner().invoke(_app(), args).stdout)
+    second = json.loads(CliRunner().invoke(_app(), args).stdout)
+    assert first["questions"][0]["question_id"] != second["questions"][0]["question_id"]
+
+
+def test_unknown_round_is_a_readable_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from interviewer import cli
+
+    monkeypatch.setattr(sys, "argv", ["mock-interviewer", "interview", "--round", "nope"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    assert "valid rounds" in capsys.readouterr().err

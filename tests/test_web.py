@@ -1,0 +1,110 @@
+"""The web page in a real browser: Debian chromium, headless, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.app import build_app
+from api.deps import Services, build_services
+from interviewer.settings import REPO_ROOT, Settings, load_settings
+from tests.api_support import ThreadedServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium: run scripts/install-browser.sh"),
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[ThreadedServer, Services, str]]:
+    """The real engine and grader (over the ingested corpus once that fixture exists); a fresh database."""
+    try:
+        base: Settings = request.getfixturevalue("ingested_settings")
+    except pytest.FixtureLookupError:
+        base = load_settings(data_dir=tmp_path / "data")
+    settings = base.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'web.sqlite3'}", "require_api_keys": True}
+    )
+    services = build_services(settings)
+    services.interviewer()  # load the engine (and its model) before the browser's first click
+    _, key = services.users.add_user_with_key("web-tester")
+    with ThreadedServer(build_app(settings, services)) as running:
+        yield running, services, key
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1200, "height": 1400})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+ANSWERS = [
+    "I would start by clarifying the goal: rank items to maximise long-term engagement, "
+    "about 50 million daily users and a 100 ms latency budget. "
+    "Success metric: click-through and retention, measured offline with NDCG and online with an A/B test.",
+    "For data I would log impressions and clicks, build features like user history embeddings and item "
+    "popularity, then train a two-tower retrieval model and a gradient boosted ranker because it is fast.",
+]
+
+
+def test_full_interview_to_the_report_and_history(server: tuple[ThreadedServer, Services, str], page) -> None:  # type: ignore[no-untyped-def]
+    running, _, key = server
+    page.goto(f"{running.url}/#key={key}")
+    assert "#key" not in page.url  # the key is taken out of the address bar
+    page.get_by_label("Round", exact=True).select_option("ml-system-design")
+    page.get_by_label("Level").select_option("senior")
+    page.get_by_role("button", name="Start interview").click()
+    transcript = page.locator("#transcript li")
+    transcript.first.wait_for()
+    assert page.locator("#transcript").get_attribute("aria-live") == "polite"
+    for answer in ANSWERS:
+        count = transcript.count()
+        page.get_by_label("Your answer").fill(answer)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            f"document.querySelectorAll('#transcript li').length >= {count + 2}"
+            " && !document.querySelector('#send').disabled"
+        )
+        assert transcript.nth(count + 1).inner_text().strip() != "Interviewer"
+    page.get_by_role("button", name="Hint").click()
+    page.wait_for_function("!document.querySelector('#send').disabled")
+    page.get_by_role("button", name="End and get feedback").click()
+    report = page.locator("#report")
+    report.wait_for(state="visible")
+    text = report.inner_text()
+    assert (
+        "Feedback report" in text
+        and "/ 4" in text
+        and "Practise next" in text
+        and "Key points you missed" in text
+    )
+    assert page.locator("#report table tbody tr").count() >= 4
+    assert "Question" not in page.locator("#status").inner_text()
+    os.makedirs(REPO_ROOT / "docs", exist_ok=True)
+    page.screenshot(path=str(REPO_ROOT / "docs" / "screenshot.png"), full_page=True)
+    page.get_by_role("button", name="History").click()
+    page.get_by_label("Round to chart").select_option("ml-system-design")
+    page.locator("#chart svg circle").first.wait_for()
+    assert page.locator("#progress-table tbody tr").count() == 1
+    assert page.locator("#sessions li").count() == 1

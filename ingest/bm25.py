@@ -11,6 +11,8 @@ import numpy as np
 from scipy import sparse
 
 FACETS = ("round", "doc_type")
+K1 = 1.2
+B = 0.75
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-+.][a-z0-9]+)*")
 _STOPWORD_TEXT = """
 a an and are as at be but by can could did do does for from had has have how i if in into is it its
@@ -73,8 +75,8 @@ class BM25Index:
         texts: Sequence[str],
         metadatas: Sequence[Mapping[str, object]] | None = None,
         *,
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = K1,
+        b: float = B,
     ) -> BM25Index:
         """Index `texts` (one per id) with BM25 parameters k1 and b; FACETS of metadata kept for filters."""
         vocabulary: dict[str, int] = {}

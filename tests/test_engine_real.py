@@ -42,7 +42,7 @@ def test_covering_two_key_points_gets_a_follow_up_aimed_at_another(real_intervie
 
 
 @pytest.mark.parametrize("round_", list(Round))
-def test_a_whole_session_per_round_never_leaks_or_repeats(real_interviewer: Interviewer, round_: Round) -> None:
+def test_a_session_per_round_never_leaks_or_repeats(real_interviewer: Interviewer, round_: Round) -> None:
     state = real_interviewer.start(round_, seed=2)
     answers = [
         "I'd start by clarifying the goal and the constraints, then pick a simple baseline.",

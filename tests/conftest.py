@@ -48,3 +48,15 @@ def bank():  # type: ignore[no-untyped-def]
     from interviewer.bank import cached_bank
 
     return cached_bank(SHIPPED_CORPUS)
+
+
+@pytest.fixture(scope="session")
+def ingested_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings whose data dir holds the shipped corpus ingested with the real embedder (once per run)."""
+    from ingest.pipeline import ingest
+
+    data_dir = tmp_path_factory.mktemp("ingested") / "data"
+    # Explicit values: a session fixture is built before the per-test MI_ clean-up runs.
+    settings = Settings(data_dir=data_dir, corpus_dir=SHIPPED_CORPUS, collection="corpus", chroma_url=None)
+    ingest(settings, embedder=real_embedder)
+    return settings

@@ -1,0 +1,168 @@
+"""Ingest building blocks with fakes: cleaning, loaders, chunking rules, BM25, RRF, the in-memory store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.bm25 import BM25Index, tokenize
+from ingest.chunking import Chunker, chunk_id
+from ingest.cleaning import clean_web_text
+from ingest.documents import Document
+from ingest.embedder import HashingEmbedder
+from ingest.loaders import criterion_document, load_file, question_document
+from ingest.retrieval import Retriever, reciprocal_rank_fusion, validate_filters
+from ingest.store import InMemoryStore
+from interviewer.errors import CorpusError, InputError
+
+MESSY = """Skip to main content
+Share
+Prep by Company
+Software Engineer SWE Product Manager PM Data Scientist DS Data Engineer DE ML Engineer MLE Technical PM
+Software Engineer SWE Product Manager PM Data Scientist DS Data Engineer DE ML Engineer MLE Technical PM
+How the Loop Works
+The onsite loop usually has five rounds covering coding, ML depth, system design and behavioral questions.
+We accept cookies to improve your experience, see our cookie policy
+Python
+1import numpy as np
+2
+3def mean(xs):
+4    return float(np.mean(xs))
+Get My Report
+Feature Stores Explained
+A feature store keeps training and serving features consistent so that models do not suffer from skew.
+"""
+
+
+def test_cleaning_strips_debris_line_numbers_and_infers_headings() -> None:
+    cleaned = clean_web_text(MESSY)
+    for debris in ("Skip to main content", "Share\n", "cookie", "Get My Report"):
+        assert debris not in cleaned
+    assert cleaned.count("Software Engineer SWE") == 1
+    assert "## How the Loop Works" in cleaned
+    assert "## Feature Stores Explained" in cleaned
+    assert "```\nimport numpy as np" in cleaned
+    assert "def mean(xs):" in cleaned and "3def" not in cleaned
+
+
+def test_load_file_kinds_and_bad_files(tmp_path: Path) -> None:
+    md = tmp_path / "ml-depth-notes.md"
+    md.write_text("# Notes\n\n## Dropout\n\nDropout zeroes random activations during training only.\n")
+    doc = load_file(md, source="x/ml-depth-notes.md")
+    assert (
+        doc.title == "Notes" and doc.metadata["round"] == "ml-depth" and doc.metadata["doc_type"] == "guide"
+    )
+    html = tmp_path / "page.html"
+    html.write_text(
+        "<html><head><title>T</title><script>var x=1;</script></head><body><nav>Home Menu</nav>"
+        "<h1>Serving</h1><p>Batch inference precomputes scores for every user overnight.</p></body></html>"
+    )
+    text = load_file(html).text
+    assert "# Serving" in text and "precomputes" in text and "var x" not in text and "Home Menu" not in text
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n")
+    for bad in (binary, empty):
+        with pytest.raises(CorpusError, match=bad.name):
+            load_file(bad)
+
+
+def test_question_record_never_contains_key_points_or_model_answer(bank) -> None:  # type: ignore[no-untyped-def]
+    for question in bank.questions:
+        text = question_document(question, "questions/x.yaml").text
+        assert question.prompt in text
+        for secret in (*question.key_points, question.model_answer):
+            assert secret not in text
+
+
+def test_chunks_fit_the_limit_and_carry_their_section() -> None:
+    count = HashingEmbedder().count_tokens
+    body = " ".join(f"word{i}" for i in range(900))
+    document = Document(
+        source="s.md",
+        title="Guide",
+        text=f"# Guide\n\n## Part A\n\n### Detail\n\n{body}\n",
+        metadata={"doc_type": "guide"},
+    )
+    chunks = Chunker(count, chunk_tokens=100, overlap_tokens=20).chunk(document)
+    assert len(chunks) >= 9
+    for chunk in chunks:
+        assert count(chunk.text) <= 100
+        assert chunk.text.startswith("Guide > Part A > Detail\n\n")
+        assert chunk.metadata["section"] == "Part A > Detail"
+    first_words, second_words = chunks[0].text.split(), chunks[1].text.split()
+    assert set(first_words[-10:]) & set(second_words), "consecutive chunks overlap"
+    assert len({c.id for c in chunks}) == len(chunks)
+    assert chunks[0].id == chunk_id("s.md", chunks[0].text)
+
+
+def test_rubric_record_is_trimmed_from_the_end_to_fit(bank) -> None:  # type: ignore[no-untyped-def]
+    rubric = next(iter(bank.rubrics.values()))
+    criterion = rubric.criteria[0]
+    chunker = Chunker(HashingEmbedder().count_tokens, chunk_tokens=60)
+    (chunk,) = chunker.chunk(criterion_document(rubric, criterion, "rubrics/x.yaml"))
+    assert HashingEmbedder().count_tokens(chunk.text) <= 60
+    assert chunk.text.startswith(f"{rubric.title} > {criterion.name}\n{criterion.name}:")
+    assert chunk.metadata["criterion_id"] == criterion.id and chunk.metadata["rubric_id"] == rubric.id
+
+
+def test_bm25_ranks_term_matches_and_filters() -> None:
+    texts = [
+        "gradient boosting with shallow trees",
+        "random forests average deep trees",
+        "cooking pasta at home",
+    ]
+    metas = [{"round": "ml-depth", "doc_type": "guide"}, {"round": "ml-depth", "doc_type": "question"}, {}]
+    index = BM25Index.build(["a", "b", "c"], texts, metas)
+    assert [doc for doc, _ in index.top("boosted trees", 3)] == ["a", "b"]
+    assert [doc for doc, _ in index.top("trees", 3, index.mask({"doc_type": "question"}))] == ["b"]
+    assert index.top("nothing matches", 3) == []
+    assert tokenize("The Models were modeling") == ["model", "model"]
+
+
+def test_bm25_save_load_round_trip(tmp_path: Path) -> None:
+    index = BM25Index.build(["a", "b"], ["alpha beta", "beta gamma"], [{"round": "x"}, {"round": "y"}])
+    index.save(tmp_path / "i.npz")
+    loaded = BM25Index.load(tmp_path / "i.npz")
+    assert loaded.key == index.key and loaded.ids == ["a", "b"]
+    assert np.allclose(loaded.scores("beta gamma"), index.scores("beta gamma"))
+    assert loaded.mask({"round": "y"}).tolist() == [False, True]
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "d"]], k=60)
+    assert fused[0][0] == "b"
+    assert fused[0][1] == pytest.approx(1 / 62 + 1 / 61)
+    weighted = reciprocal_rank_fusion([["a"], ["b"]], k=60, weights=[1.0, 0.5])
+    assert [doc for doc, _ in weighted] == ["a", "b"]
+
+
+def test_filters_validate_round_and_type() -> None:
+    assert validate_filters("ML-Depth", "rubric") == {"round": "ml-depth", "doc_type": "rubric"}
+    assert validate_filters(None, None) is None
+    with pytest.raises(InputError, match="valid rounds: ml-system-design"):
+        validate_filters("astrology", None)
+    with pytest.raises(InputError, match="guide, question, rubric"):
+        validate_filters(None, "video")
+
+
+def test_retriever_hybrid_with_fake_store_and_filters() -> None:
+    embedder = HashingEmbedder()
+    store = InMemoryStore()
+    texts = ["drift monitoring alerts", "star stories for behavioral rounds", "drift in labels over time"]
+    metas = [
+        {"round": "ml-system-design", "doc_type": "guide"},
+        {"round": "behavioral", "doc_type": "guide"},
+        {"round": "ml-depth", "doc_type": "question"},
+    ]
+    store.upsert(["1", "2", "3"], texts, embedder.embed(texts), metas)
+    retriever = Retriever(store, embedder)
+    ids = [hit.id for hit in retriever.search("drift monitoring", k=3)]
+    assert ids[0] == "1" and "3" in ids
+    only_questions = retriever.search("drift", k=3, doc_type="question")
+    assert [hit.id for hit in only_questions] == ["3"]
+    assert retriever.search("drift", k=3, round="behavioral", method="bm25") == []
+    assert retriever.search("   ", k=3) == []

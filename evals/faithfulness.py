@@ -157,8 +157,8 @@ def aggregate(rows: Iterable[dict[str, Any]], threshold: float) -> dict[str, Any
     unsupported = sorted(
         ((s, c) for r in rows for c, s in zip(r["claims"], r["support"], strict=True) if s < threshold)
     )[:10]
-    keys = ("quotes", "quotes_verbatim", "refs", "refs_resolved")
-    keys += ("descriptors_checked", "descriptors_match", "interviewer_lines")
+    keys: tuple[str, ...] = ("quotes", "quotes_verbatim", "refs", "refs_resolved", "descriptors_checked")
+    keys += ("descriptors_match", "interviewer_lines")
     total = {k: sum(r[k] for r in rows) for k in keys}
     leaks = [line for r in rows for line in r["leaking_lines"]]
     return {

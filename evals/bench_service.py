@@ -1,0 +1,221 @@
+"""Service load: `mock-interviewer serve` on 127.0.0.1 and N concurrent simulated candidates (httpx async)
+doing full offline interviews. Bounded in count (one interview each, a turn cap) and in time (a deadline
+per level); the server is stopped at the end whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from evals.bench_stats import latency_summary, target
+from interviewer.settings import Settings
+
+ROUNDS = ("ml-system-design", "behavioral", "case-study", "ml-depth")
+ANSWERS = (
+    "I'd clarify the goal and scale first: about 10 million users and a latency budget near 100 ms.",
+    "For data I'd use logged interactions as labels, and features from user history and item content.",
+    "I'd start with a gradient boosted trees baseline, then compare a two-tower model offline.",
+    "I'd monitor drift and the online metric, retrain weekly, and A/B test each new model.",
+    "The trade-off is accuracy against latency: I'd ship a simple first version because it ships sooner.",
+)
+MAX_TURNS = 12
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kb(pid: int, field_name: str = "VmRSS") -> int:
+    """A process's resident memory in kB from /proc (0 when gone or not on Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class RssSampler:
+    """Samples the server's RSS every 100 ms on a thread; `peak_mb` is the largest seen."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_kb, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, rss_kb(self.pid), rss_kb(self.pid, "VmHWM"))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak_kb / 1024, 1)
+
+
+@contextmanager
+def running_server(settings: Settings, port: int, log_path: Path):  # type: ignore[no-untyped-def]
+    """`mock-interviewer serve` in a child process on 127.0.0.1:port; killed on exit."""
+    env = dict(os.environ)
+    env.update(
+        MI_DATA_DIR=str(settings.data_dir),
+        MI_DATABASE_URL=f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}",
+        MI_RATE_LIMIT_PER_MINUTE="1000000",  # one local user stands in for N candidates
+        MI_REQUIRE_API_KEYS="false",
+        MI_BRAIN="offline",
+    )
+    exe = Path(sys.executable).with_name("mock-interviewer")
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        try:
+            _wait_ready(f"http://127.0.0.1:{port}", proc, timeout_s=180)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before it was ready")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"server not ready after {timeout_s} s")
+
+
+@dataclass
+class LoadStats:
+    turn_ms: list[float] = field(default_factory=list)
+    start_ms: list[float] = field(default_factory=list)
+    requests: int = 0
+    errors: int = 0
+    error_examples: list[str] = field(default_factory=list)
+    interviews_completed: int = 0
+
+    def fail(self, what: str) -> None:
+        self.errors += 1
+        if len(self.error_examples) < 5:
+            self.error_examples.append(what)
+
+
+async def _candidate(
+    client: httpx.AsyncClient, index: int, stats: LoadStats, deadline: float, think_s: float
+) -> None:
+    rng = random.Random(index)
+    started = time.perf_counter()
+    stats.requests += 1
+    try:
+        r = await client.post("/v1/sessions", json={"round": ROUNDS[index % len(ROUNDS)]})
+    except httpx.HTTPError as exc:
+        stats.fail(f"start: {type(exc).__name__}")
+        return
+    stats.start_ms.append((time.perf_counter() - started) * 1000)
+    if r.status_code != 201:
+        stats.fail(f"start: HTTP {r.status_code}")
+        return
+    session_id = r.json()["id"]
+    for turn in range(MAX_TURNS):
+        if time.monotonic() > deadline:
+            return
+        await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+        text = ANSWERS[(index + turn) % len(ANSWERS)] if turn < MAX_TURNS - 1 else "/end"
+        started = time.perf_counter()
+        stats.requests += 1
+        try:
+            r = await client.post(f"/v1/sessions/{session_id}/messages", json={"content": text})
+        except httpx.HTTPError as exc:
+            stats.fail(f"turn: {type(exc).__name__}")
+            return
+        stats.turn_ms.append((time.perf_counter() - started) * 1000)
+        if r.status_code != 200:
+            stats.fail(f"turn: HTTP {r.status_code} {r.text[:120]}")
+            return
+        if r.json().get("ended"):
+            stats.interviews_completed += 1
+            return
+
+
+async def _load(base: str, concurrency: int, budget_s: float, think_s: float) -> tuple[LoadStats, float]:
+    stats = LoadStats()
+    deadline = time.monotonic() + budget_s
+    limits = httpx.Limits(max_connections=concurrency + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=budget_s, limits=limits) as client:
+        started = time.perf_counter()
+        tasks = [_candidate(client, i, stats, deadline, think_s) for i in range(concurrency)]
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=budget_s + 60)
+        wall = time.perf_counter() - started
+    return stats, wall
+
+
+def bench_service(settings: Settings, *, quick: bool, think_s: float = 1.0) -> dict[str, Any]:
+    """Turns/s, turn latency p50/p99, error rate and peak RSS at each concurrency level."""
+    from ingest.retrieval import ensure_ingested
+
+    ensure_ingested(settings)  # the server shares the ingested corpus; sessions go to a temp database
+    levels = (5, 10) if quick else (10, 50, 100)
+    budget_s = 60.0 if quick else 240.0
+    out: dict[str, Any] = {"think_time_s": think_s, "workers": 1, "levels": {}, "targets": []}
+    with tempfile.TemporaryDirectory(prefix="mi-bench-serve-") as tmp:
+        port = free_port()
+        with running_server(settings, port, Path(tmp) / "server.log") as proc, RssSampler(proc.pid) as rss:
+            out["idle_rss_mb"] = round(rss_kb(proc.pid) / 1024, 1)
+            for n in levels:
+                stats, wall = asyncio.run(_load(f"http://127.0.0.1:{port}", n, budget_s, think_s))
+                out["levels"][str(n)] = {
+                    "candidates": n,
+                    "wall_s": round(wall, 2),
+                    "turns": len(stats.turn_ms),
+                    "turns_per_s": round(len(stats.turn_ms) / wall, 2) if wall else 0.0,
+                    "turn_latency": latency_summary(stats.turn_ms),
+                    "session_start_latency": latency_summary(stats.start_ms),
+                    "interviews_completed": stats.interviews_completed,
+                    "requests": stats.requests,
+                    "error_rate": round(stats.errors / max(stats.requests, 1), 4),
+                    "error_examples": stats.error_examples,
+                    "peak_rss_mb_so_far": rss.peak_mb,
+                }
+        out["peak_rss_mb"] = rss.peak_mb
+    at = "50" if "50" in out["levels"] else str(levels[-1])
+    p99 = out["levels"][at]["turn_latency"].get("p99_ms")
+    out["targets"] = [
+        target(f"turn p99 ms at {at} concurrent", p99, "<", 250),
+        target("error rate (all levels)", max(v["error_rate"] for v in out["levels"].values()), "<=", 0.0),
+        target("peak RSS MB of the API process", out["peak_rss_mb"], "<", 1536),
+    ]
+    return out

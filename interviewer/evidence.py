@@ -13,9 +13,23 @@ import numpy as np
 
 from ingest.embedder import Embedder
 from interviewer.bank import Criterion, Question, Rubric
-from interviewer.evidence_text import content_stems, matched_phrases, overlap, split_sentences, stem_line
-from interviewer.redflags import FlagInputs, FlagThresholds, detect_flags, injection_spans
-from interviewer.rounds import Round
+from interviewer.evidence_scoring import (
+    CriterionFeatures,
+    EvidenceThresholds,
+    criterion_strength,
+    has_evidence,
+    key_point_coverage,
+    level_for,
+)
+from interviewer.evidence_text import (
+    content_stems,
+    matched_phrases,
+    overlap,
+    split_sentences,
+    stem_line,
+    word_count,
+)
+from interviewer.redflags import FlagInputs, detect_flags, injection_spans
 from interviewer.signals import round_signals, signal_strength
 
 
@@ -65,29 +79,6 @@ class Evidence:
         return [c.criterion_id for c in sorted(weak, key=lambda c: c.strength)]
 
 
-@dataclass(frozen=True)
-class EvidenceThresholds:
-    """Calibrated on the tune split of evals/calibration (see evals/grading.py); defaults are those values."""
-
-    lexical_weight: float = 0.35  # weight of key-point word overlap next to embedding similarity
-    key_point_covered: float = 0.5  # combined score at which a sentence covers a key point
-    keyword_bonus: float = 0.06  # per rubric keyword in a sentence (at most two count)
-    span_support: float = 0.4  # combined sentence score at which it evidences a criterion
-    sem_floor: float = 0.2  # top-sentence similarity mapped to 0 ...
-    sem_ceiling: float = 0.55  # ... and to 1
-    support_full: int = 4  # supporting sentences for full support
-    keywords_full: int = 4  # distinct rubric keywords for full lexical support
-    weights: tuple[float, float, float, float, float] = (
-        0.2,
-        0.25,
-        0.15,
-        0.25,
-        0.15,
-    )  # sem, support, kw, kp, signal
-    level_cuts: tuple[float, float, float] = (0.3, 0.5, 0.7)  # strength at which level 2, 3, 4 start
-    flags: FlagThresholds = field(default_factory=FlagThresholds)
-
-
 class EvidenceAnalyzer:
     """Finds evidence for a question's key points and a rubric's criteria in a candidate's text."""
 
@@ -114,11 +105,24 @@ class EvidenceAnalyzer:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
             return self._empty(rubric, points, flags or ("empty",), sentences)
         sent_vecs = self.embedder.embed([s.text for s in usable])
-        kp_matches = self._key_points(points, usable, sent_vecs)
+        kp_scores, kp_spans = self._key_point_scores(points, usable, sent_vecs)
         signals = round_signals(rubric.round, text, [s.text for s in usable])
-        criteria = {
-            c.id: self._criterion(c, usable, sent_vecs, kp_matches, points, signals) for c in rubric.criteria
-        }
+        calibration = self.thresholds.for_round(rubric.round.value)
+        coverage = key_point_coverage(kp_scores, calibration)
+        kp_matches = [
+            KeyPointMatch(i, p, bool(kp_scores[i] >= calibration.key_point_covered), round(kp_scores[i], 4),
+                          kp_spans[i] if kp_scores[i] >= calibration.key_point_covered else ())
+            for i, p in enumerate(points)
+        ]  # fmt: skip
+        detail = min(1.0, word_count(" ".join(s.text for s in usable)) / self.thresholds.detail_words)
+        criteria = {}
+        for c in rubric.criteria:
+            features, spans = self.criterion_features(c, usable, sent_vecs, points, signals)
+            strength = criterion_strength(features, coverage, detail, calibration)
+            if not spans and has_evidence(features, coverage):
+                spans = _key_point_spans(features, kp_matches)
+            level = level_for(strength, bool(spans), calibration)
+            criteria[c.id] = CriterionEvidence(c.id, round(strength, 4), level, spans)
         topicality = self._topicality(prompt, points, sent_vecs)
         inputs = FlagInputs(text, topicality, self._pieces_per_word(text), sum(k.covered for k in kp_matches))
         flags = detect_flags(inputs, self.thresholds.flags)
@@ -144,67 +148,56 @@ class EvidenceAnalyzer:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
-    def _key_points(
+    def _key_point_scores(
         self, points: list[str], sentences: list[Span], sent_vecs: np.ndarray
-    ) -> list[KeyPointMatch]:
+    ) -> tuple[list[float], list[tuple[Span, ...]]]:
+        """Per key point: best combined (embedding + word overlap) sentence score and its best sentences."""
         if not points:
-            return []
+            return [], []
         sims = self.vectors(points) @ sent_vecs.T
         sent_stems = [content_stems(s.text) for s in sentences]
-        out = []
+        best, spans = [], []
         for i, point in enumerate(points):
             ref = content_stems(point)
             scores = sims[i] + self.thresholds.lexical_weight * np.array(
                 [overlap(ref, st) for st in sent_stems]
             )
             order = np.argsort(-scores, kind="stable")
-            best = float(scores[order[0]])
-            covered = best >= self.thresholds.key_point_covered
-            spans = tuple(sentences[j] for j in order[:2] if scores[j] >= self.thresholds.key_point_covered)
-            out.append(KeyPointMatch(i, point, covered, round(best, 4), spans))
-        return out
+            best.append(float(scores[order[0]]))
+            spans.append(tuple(sentences[j] for j in sorted(order[:2])))
+        return best, spans
 
-    def _criterion(
+    def criterion_features(
         self,
         criterion: Criterion,
         sentences: list[Span],
         sent_vecs: np.ndarray,
-        kp_matches: list[KeyPointMatch],
         points: list[str],
         signals: dict[str, object],
-    ) -> CriterionEvidence:
+    ) -> tuple[CriterionFeatures, tuple[Span, ...]]:
+        """Calibration-free measurements of one criterion, and the sentences that evidence it."""
         t = self.thresholds
-        sims = (self.vectors(criterion_texts(criterion)) @ sent_vecs.T).max(axis=0)
+        crit_vecs = self.vectors(criterion_texts(criterion))
+        sims = (crit_vecs @ sent_vecs.T).max(axis=0)
         keyword_hits = [len(matched_phrases(criterion.keywords, stem_line(s.text))) for s in sentences]
         scores = sims + t.keyword_bonus * np.minimum(np.array(keyword_hits), 2)
         order = np.argsort(-scores, kind="stable")
         supporting = [int(j) for j in order if scores[j] >= t.span_support]
-        distinct_keywords = len(
-            matched_phrases(criterion.keywords, stem_line(" ".join(s.text for s in sentences)))
-        )
+        all_text = stem_line(" ".join(s.text for s in sentences))
         top = float(np.mean(np.sort(sims)[::-1][:3]))
-        parts = [
-            _clip((top - t.sem_floor) / (t.sem_ceiling - t.sem_floor)),
-            min(1.0, len(supporting) / t.support_full),
-            min(1.0, distinct_keywords / t.keywords_full),
-            self._kp_coverage(criterion, kp_matches, points),
-            signal_strength(criterion.id, signals),
-        ]
-        used = [(w, p) for w, p in zip(t.weights, parts, strict=True) if p is not None]
-        strength = sum(w * p for w, p in used) / sum(w for w, _ in used)
-        spans = tuple(sentences[j] for j in sorted(supporting[:3]))
-        level = None if not spans else 1 + sum(strength >= cut for cut in t.level_cuts)
-        return CriterionEvidence(criterion.id, round(strength, 4), level, spans)
-
-    def _kp_coverage(
-        self, criterion: Criterion, kp_matches: list[KeyPointMatch], points: list[str]
-    ) -> float | None:
-        if not points:
-            return None
-        weights = (self.vectors(points) @ self.vectors(criterion_texts(criterion)).T).max(axis=1)
-        weights = np.clip(weights, 0.0, None) + 1e-6
-        covered = np.array([1.0 if k.covered else 0.0 for k in kp_matches])
-        return float((weights * covered).sum() / weights.sum())
+        kp_weights: tuple[float, ...] = ()
+        if points:
+            raw = (self.vectors(points) @ crit_vecs.T).max(axis=1)
+            kp_weights = tuple(float(w) for w in np.clip(raw, 0.0, None) ** 2 + 1e-6)
+        features = CriterionFeatures(
+            sem=_clip((top - t.sem_floor) / (t.sem_ceiling - t.sem_floor)),
+            support=min(1.0, len(supporting) / t.support_full),
+            keywords=min(1.0, len(matched_phrases(criterion.keywords, all_text)) / t.keywords_full),
+            kp_weights=kp_weights,
+            signal=signal_strength(criterion.id, signals),
+            has_span=bool(supporting),
+        )
+        return features, tuple(sentences[j] for j in sorted(supporting[:3]))
 
     def _topicality(self, prompt: str, points: list[str], sent_vecs: np.ndarray) -> float:
         anchors = [p for p in [prompt, *points] if p]
@@ -229,16 +222,17 @@ def criterion_texts(criterion: Criterion) -> list[str]:
     ]
 
 
+def _key_point_spans(features: CriterionFeatures, matches: list[KeyPointMatch]) -> tuple[Span, ...]:
+    """Sentences of the covered key points that lean most towards this criterion (at most two)."""
+    ranked = sorted(
+        (m for m in matches if m.covered and m.spans), key=lambda m: -features.kp_weights[m.index]
+    )
+    spans = sorted({s for m in ranked[:2] for s in m.spans[:1]}, key=lambda s: s.start)
+    return tuple(spans)
+
+
 def _clip(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
-__all__ = [
-    "CriterionEvidence",
-    "Evidence",
-    "EvidenceAnalyzer",
-    "EvidenceThresholds",
-    "KeyPointMatch",
-    "Round",
-    "Span",
-]
+__all__ = ["CriterionEvidence", "Evidence", "EvidenceAnalyzer", "EvidenceThresholds", "KeyPointMatch", "Span"]

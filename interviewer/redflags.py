@@ -37,7 +37,7 @@ FLAG_MESSAGES: dict[str, str] = {
 _INJECTION_PATTERNS = [
     r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|your|the)\b"
     r"[^.!?\n]{0,20}\b(instructions?|prompts?|rules?|rubric|guidelines?)",
-    r"\bas (the|an|my) (grader|evaluator|judge|assessor|reviewer|scorer|ai|model|llm)\b",
+    r"\bas (the|an|my) (ai |automated |llm )?(grader|evaluator|judge|assessor|scorer|scoring model)\b",
     r"\b(dear|attention|note to (the )?|hey) (grader|evaluator|judge|assessor|ai|model|llm|reviewer)\b",
     r"\b(give|assign|award|rate|score|grade|mark)\b[^.!?\n]{0,30}\b(4|four|5|10|full marks?|"
     r"top (score|marks?)|maximum|perfect (score|marks?)|strong hire|highest)\b",

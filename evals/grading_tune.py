@@ -1,0 +1,167 @@
+"""Fit the evidence layer's per-round calibration on the calibration set's `tune` split ONLY.
+
+`python -m evals.grading_tune` prints a `ROUND_CALIBRATION` literal to paste into
+`interviewer/evidence_scoring.py`. Holdout answers are never read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+import numpy as np
+
+from evals.grading import LADDER, CalibrationAnswer, load_calibration
+from interviewer.bank import Bank, Rubric
+from interviewer.evidence import EvidenceAnalyzer, Span
+from interviewer.evidence_scoring import (
+    DEFAULT_CALIBRATION,
+    CriterionFeatures,
+    RoundCalibration,
+    criterion_strength,
+    has_evidence,
+    key_point_coverage,
+    level_for,
+)
+from interviewer.evidence_text import split_sentences, word_count
+from interviewer.redflags import FLAG_CAPS
+from interviewer.signals import round_signals
+
+_WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+_CUT_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.9, 0.025))
+_KP_GRID = tuple(round(x, 3) for x in np.arange(0.2, 1.2, 0.05))
+
+
+@dataclass(frozen=True)
+class Measured:
+    answer: CalibrationAnswer
+    rubric: Rubric
+    kp_scores: tuple[float, ...]
+    features: dict[str, CriterionFeatures]
+    detail: float
+    cap: int
+
+
+def measure(analyzer: EvidenceAnalyzer, bank: Bank, answer: CalibrationAnswer) -> Measured:
+    """The calibration-independent measurements the analyzer would take of one answer."""
+    question = bank.question(answer.question_id)
+    rubric = bank.rubric_for(question)
+    flags = analyzer.analyze(answer.text, rubric, question=question).flags
+    cap = min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
+    sentences = [Span(t, a, b) for t, a, b in split_sentences(answer.text)]
+    if not sentences:
+        return Measured(answer, rubric, (), {}, 0.0, cap)
+    vecs = analyzer.embedder.embed([s.text for s in sentences])
+    points = list(question.key_points)
+    scores, _ = analyzer._key_point_scores(points, sentences, vecs)
+    signals = round_signals(rubric.round, answer.text, [s.text for s in sentences])
+    features = {
+        c.id: analyzer.criterion_features(c, sentences, vecs, points, signals)[0] for c in rubric.criteria
+    }
+    detail = min(1.0, word_count(answer.text) / analyzer.thresholds.detail_words)
+    return Measured(answer, rubric, tuple(scores), features, detail, cap)
+
+
+def overall(m: Measured, cal: RoundCalibration) -> float:
+    """The overall score `Grader` would give under calibration `cal` (no hints)."""
+    if not m.features:
+        return 1.0
+    coverage = key_point_coverage(m.kp_scores, cal)
+    total = 0.0
+    for c in m.rubric.criteria:
+        f = m.features[c.id]
+        strength = criterion_strength(f, coverage, m.detail, cal)
+        level = level_for(strength, has_evidence(f, coverage), cal) or 1
+        total += c.weight * min(level, m.cap)
+    return max(1.0, min(float(m.cap), total))
+
+
+def loss(items: list[Measured], cal: RoundCalibration) -> float:
+    """Squared error against the labels plus a penalty for every mis-ordered pair within a question."""
+    scores = [overall(m, cal) for m in items]
+    error = sum((s - m.answer.level) ** 2 for s, m in zip(scores, items, strict=True))
+    by_q: dict[str, list[tuple[int, float]]] = {}
+    for m, s in zip(items, scores, strict=True):
+        by_q.setdefault(m.answer.question_id, []).append((m.answer.level, s))
+    misordered = 0.0
+    for pairs in by_q.values():
+        for (la, sa), (lb, sb) in combinations(pairs, 2):
+            if la != lb:
+                hi, lo = (sa, sb) if la > lb else (sb, sa)
+                misordered += 1.0 if hi < lo else 0.5 if hi == lo else 0.0
+    return error + 2.0 * misordered
+
+
+def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
+    out = []
+    for i in range(6):
+        for w in _WEIGHT_GRID:
+            weights = list(cal.weights)
+            weights[i] = w
+            out.append(replace(cal, weights=tuple(weights)))  # type: ignore[arg-type]
+    for i in range(3):
+        for c in _CUT_GRID:
+            cuts = list(cal.level_cuts)
+            cuts[i] = c
+            if cuts == sorted(cuts):
+                out.append(replace(cal, level_cuts=tuple(cuts)))  # type: ignore[arg-type]
+    for low in _KP_GRID:
+        for width in (0.2, 0.3, 0.4, 0.5):
+            out.append(replace(cal, key_point_low=low, key_point_high=round(low + width, 3)))
+    return out
+
+
+def fit_round(items: list[Measured], passes: int = 4) -> tuple[RoundCalibration, float]:
+    """Coordinate descent over weights, level cuts and key-point bounds."""
+    best, best_loss = DEFAULT_CALIBRATION, loss(items, DEFAULT_CALIBRATION)
+    for _ in range(passes):
+        improved = False
+        for candidate in _candidates(best):
+            value = loss(items, candidate)
+            if value < best_loss - 1e-9:
+                best, best_loss, improved = candidate, value, True
+        if not improved:
+            break
+    return best, best_loss
+
+
+def _cached_measurements(
+    analyzer: EvidenceAnalyzer, bank: Bank, tune: list[CalibrationAnswer]
+) -> list[Measured]:
+    """Measurements, cached in /tmp between runs of this tool (keyed by the answers and the code's knobs)."""
+    import hashlib
+    import pickle
+    import tempfile
+    from pathlib import Path
+
+    key = hashlib.sha256(repr((tune, analyzer.thresholds)).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"mi-grading-tune-{key}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
+    measured = [measure(analyzer, bank, a) for a in tune]
+    path.write_bytes(pickle.dumps(measured))
+    return measured
+
+
+def main() -> None:
+    from ingest.embedder import shared_embedder
+    from interviewer.bank import cached_bank
+    from interviewer.settings import SHIPPED_CORPUS
+
+    bank = cached_bank(SHIPPED_CORPUS)
+    analyzer = EvidenceAnalyzer(shared_embedder())
+    tune = [a for a in load_calibration() if a.split == "tune" and a.kind in LADDER]
+    measured = _cached_measurements(analyzer, bank, tune)
+    print("ROUND_CALIBRATION: dict[str, RoundCalibration] = {")
+    for round_name in sorted({a.round for a in tune}):
+        items = [m for m in measured if m.answer.round == round_name]
+        cal, value = fit_round(items)
+        weights = ", ".join(f"{w:g}" for w in cal.weights)
+        cuts = ", ".join(f"{c:g}" for c in cal.level_cuts)
+        print(f'    "{round_name}": RoundCalibration({cal.key_point_low:g}, {cal.key_point_high:g}, '
+              f"({weights}), ({cuts})),  # tune loss {value:.2f}")  # fmt: skip
+    print("}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""How raw evidence features become a criterion strength and level: the calibrated part of the evidence layer.
+
+The numbers in `ROUND_CALIBRATION` were fitted on the `tune` split of `evals/calibration/` only
+(`python -m evals.grading_tune`); the `holdout` split checks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interviewer.redflags import FlagThresholds
+
+
+@dataclass(frozen=True)
+class RoundCalibration:
+    key_point_low: float  # combined key-point score that counts as no coverage ...
+    key_point_high: float  # ... and as full coverage (linear in between; covered at the midpoint)
+    weights: tuple[
+        float, float, float, float, float, float
+    ]  # sem, support, keywords, key points, signal, detail
+    level_cuts: tuple[float, float, float]  # strength at which levels 2, 3 and 4 start
+
+    @property
+    def key_point_covered(self) -> float:
+        return (self.key_point_low + self.key_point_high) / 2
+
+
+DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.2, 0.4, 0.6))
+ROUND_CALIBRATION: dict[str, RoundCalibration] = {}
+
+
+@dataclass(frozen=True)
+class EvidenceThresholds:
+    """Fixed knobs of the evidence layer plus the per-round calibration."""
+
+    lexical_weight: float = 0.35  # weight of key-point word overlap next to embedding similarity
+    keyword_bonus: float = 0.06  # per rubric keyword in a sentence (at most two count)
+    span_support: float = 0.3  # combined sentence score at which it evidences a criterion
+    sem_floor: float = 0.15  # mean top-3 similarity mapped to 0 ...
+    sem_ceiling: float = 0.5  # ... and to 1
+    support_full: int = 4  # supporting sentences for full support
+    keywords_full: int = 4  # distinct rubric keywords for full lexical support
+    detail_words: int = 220  # answer length (words) that counts as fully detailed
+    rounds: dict[str, RoundCalibration] = field(default_factory=lambda: dict(ROUND_CALIBRATION))
+    flags: FlagThresholds = field(default_factory=FlagThresholds)
+
+    def for_round(self, round_name: str) -> RoundCalibration:
+        return self.rounds.get(round_name, DEFAULT_CALIBRATION)
+
+
+@dataclass(frozen=True)
+class CriterionFeatures:
+    """Calibration-independent measurements of one criterion in one answer (all 0..1 except weights)."""
+
+    sem: float
+    support: float
+    keywords: float
+    kp_weights: tuple[float, ...]  # how much each key point belongs to this criterion
+    signal: float | None
+    has_span: bool
+
+
+def key_point_coverage(scores: Sequence[float], calibration: RoundCalibration) -> np.ndarray:
+    """Soft coverage (0..1) of each key point from its best combined score."""
+    span = max(calibration.key_point_high - calibration.key_point_low, 1e-6)
+    return np.clip((np.asarray(scores, dtype=float) - calibration.key_point_low) / span, 0.0, 1.0)
+
+
+def criterion_strength(
+    features: CriterionFeatures, coverage: np.ndarray, detail: float, calibration: RoundCalibration
+) -> float:
+    """Weighted mean of the criterion's features (a missing signal or key-point list drops out)."""
+    kp: float | None = None
+    if len(coverage) and features.kp_weights:
+        weights = np.asarray(features.kp_weights)
+        kp = float((weights * coverage).sum() / weights.sum())
+    parts = (features.sem, features.support, features.keywords, kp, features.signal, detail)
+    used = [(w, p) for w, p in zip(calibration.weights, parts, strict=True) if p is not None and w > 0]
+    total = sum(w for w, _ in used)
+    return sum(w * p for w, p in used) / total if total else 0.0
+
+
+def has_evidence(features: CriterionFeatures, coverage: np.ndarray) -> bool:
+    """A criterion has evidence when a sentence matches it or a key point leaning its way is covered."""
+    if features.has_span:
+        return True
+    if not len(coverage) or not features.kp_weights:
+        return False
+    weights = np.asarray(features.kp_weights)
+    return bool(((coverage >= 0.5) & (weights >= np.median(weights))).any())
+
+
+def level_for(strength: float, has_span: bool, calibration: RoundCalibration) -> int | None:
+    """1..4 from the strength; None (insufficient evidence) when no sentence supports the criterion."""
+    if not has_span:
+        return None
+    return 1 + sum(strength >= cut for cut in calibration.level_cuts)

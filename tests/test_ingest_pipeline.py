@@ -65,11 +65,13 @@ def make_pdf(lines: list[str]) -> bytes:
 def write_user_corpus(root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / "drift.md").write_text(
-        "# Drift notes\n\n## Data drift\n\nPopulation stability index compares feature histograms week over week.\n\n"
+        "# Drift notes\n\n## Data drift\n\n"
+        "Population stability index compares feature histograms week over week.\n\n"
         "## Concept drift\n\nThe relation between inputs and the label moves; retrain on recent windows.\n"
     )
     (root / "serving.txt").write_text(
-        "Serving Notes\nBatch scoring precomputes predictions nightly for every customer and stores them in a table.\n"
+        "Serving Notes\n"
+        "Batch scoring precomputes predictions nightly for every customer and stores them in a table.\n"
     )
     (root / "ranking.html").write_text(
         "<html><body><h1>Ranking</h1><p>Two-stage ranking retrieves candidates, then a heavy ranker reorders "

@@ -254,8 +254,11 @@ class Interviewer:
             note = phrasing.pick(random.Random(f"{state.seed}:{len(state.turns)}"), phrasing.INJECTION_NOTE)
         if progress.follow_ups < state.max_follow_ups:
             rng = random.Random(f"{state.seed}:{len(state.turns)}:plan")
+            # Lines asked on earlier questions count as asked: the session never repeats a follow-up.
+            earlier = [t for q in state.questions if q is not progress for t in q.asked_texts]
+            view = progress.model_copy(update={"asked_texts": [*progress.asked_texts, *earlier]})
             probe = plan_follow_up(
-                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=progress, text=text,
+                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=view, text=text,
                 rng=rng,
             )  # fmt: skip
             if probe is not None:

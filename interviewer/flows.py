@@ -51,10 +51,15 @@ def _owns_actions(text: str) -> bool:
     return mine >= 2 and mine * 2 >= ours
 
 
+_MEASURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|percent|x\b|ms\b)|[$€£]\s?\d", re.IGNORECASE)
+
+
 def _measured_result(text: str) -> bool:
-    return bool(
-        _cues("result", "outcome", "impact", "reduc", "increas", "improv", "saved", "cut ").search(text)
-    ) and bool(_NUMBER.search(text))
+    """An outcome with a number: an explicit measure (12%, 3x, $40k) or outcome words next to a number."""
+    if _MEASURE.search(text):
+        return True
+    outcome = _cues("result", "outcome", "impact", "reduc", "increas", "improv", "saved", "cut ")
+    return bool(outcome.search(text)) and bool(_NUMBER.search(text))
 
 
 @dataclass(frozen=True)

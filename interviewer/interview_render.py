@@ -46,10 +46,12 @@ def transcript_json(state: SessionState) -> dict[str, Any]:
 
 def print_transcript(state: SessionState, console: Console | None = None) -> None:
     """The transcript as plain readable lines (not wrapped), then the report."""
-    console = console or Console(soft_wrap=True)
+    console = console or Console()
     for turn in state.turns:
         who = "Interviewer" if turn.speaker == "interviewer" else "Candidate"
-        console.print(f"[{SPEAKER_STYLE[turn.speaker]}]{who}:[/] {turn.text}\n", highlight=False)
+        console.print(
+            f"[{SPEAKER_STYLE[turn.speaker]}]{who}:[/] {turn.text}\n", highlight=False, soft_wrap=True
+        )
     if state.events:
         console.print("Events: " + "; ".join(f"{e.kind} ({e.detail})" for e in state.events), highlight=False)
     if state.report is not None:

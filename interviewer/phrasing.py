@@ -179,9 +179,30 @@ def concepts_in(text: str, extra_terms: Iterable[str] = ()) -> list[str]:
     return found
 
 
+_LEADING_STOP_TEXT = """a an the on in at after before by for of to with from and or my our we i it this that
+    when what how no not more less very each every"""
+_LEADING_STOP = frozenset(_LEADING_STOP_TEXT.split())
+_GENERIC_TEXT = """problem model team launch project goal data result results impact users user customers risk
+    priority context situation decision decided approach metric metrics cost revenue time plan"""
+_GENERIC = frozenset(_GENERIC_TEXT.split())
+
+
 def _usable_term(term: str) -> bool:
-    lowered = term.lower()
-    return len(term) >= 4 and not lowered.startswith(("i ", "my ", "we ")) and " i " not in lowered
+    """Rubric keywords that read well as "You mentioned X": technical noun phrases, not fillers."""
+    words = term.lower().split()
+    if not words or len(term) < 3 or words[0] in _LEADING_STOP or term.lower() in _GENERIC:
+        return False
+    if words[0].endswith(("ed", "ing", "ify", "ize")) and len(words) > 1:
+        return False
+    return len(words) > 1 or term.isupper() or any(ch.isdigit() or ch == "-" for ch in term)
+
+
+def _as_mentioned(concept: str) -> str:
+    """The candidate's words, with a sentence-initial capital dropped ("After launch" -> "after launch")."""
+    first = concept.split()[0]
+    if first[:1].isupper() and first[1:].islower():
+        return concept[0].lower() + concept[1:]
+    return concept
 
 
 def acknowledgement(rng: random.Random, answer: str, extra_terms: Iterable[str] = (), avoid: str = "") -> str:
@@ -191,4 +212,4 @@ def acknowledgement(rng: random.Random, answer: str, extra_terms: Iterable[str] 
     if not fresh:
         return pick(rng, ACK_PLAIN)
     concept = fresh[rng.randrange(min(len(fresh), 3))]
-    return pick(rng, ACK_WITH_CONCEPT).format(concept=concept)
+    return pick(rng, ACK_WITH_CONCEPT).format(concept=_as_mentioned(concept))

@@ -58,7 +58,7 @@ def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
 
 def _phase_probe(
     phase: Phase, question: Question | None, rubric: Rubric, progress: QuestionProgress, rng: random.Random
-) -> Probe:
+) -> Probe | None:
     phase_key = f"phase:{phase.id}"
     if question is not None:
         scored = [
@@ -78,6 +78,8 @@ def _phase_probe(
             if _unused(progress, key, line) and phase.matches(line):
                 return Probe(line, (phase_key, key), phase_key, phase.name)
     options = [p for p in phase.probes if _unused(progress, phase_key, p)]
+    if not options:  # every line for this phase was already asked in this session
+        return None
     return Probe(options[rng.randrange(len(options))], (phase_key,), phase_key, phase.name)
 
 

@@ -173,3 +173,13 @@ def test_hints_never_contain_key_point_text(bank: Bank, round_: Round) -> None:
             for point in asked.key_points:
                 assert point.lower() not in reply.text.lower()
         assert state.questions[0].hints_used <= 8
+
+
+def test_no_follow_up_line_is_repeated_anywhere_in_a_session(bank: Bank) -> None:
+    interviewer = make_interviewer(_flow_bank(bank, Round.BEHAVIORAL), questions=4, max_follow_ups=4)
+    state = interviewer.start(Round.BEHAVIORAL, seed=0)
+    while state.status == "active":
+        state = say(interviewer, state, "We did it together.").state
+    asked = [t for q in state.questions for t in q.asked_texts]
+    assert len(asked) >= 8
+    assert len(asked) == len(set(asked))

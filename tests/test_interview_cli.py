@@ -106,3 +106,34 @@ def test_unknown_round_is_a_readable_exit_2(monkeypatch: pytest.MonkeyPatch, cap
         cli.main()
     assert exit_info.value.code == 2
     assert "valid rounds" in capsys.readouterr().err
+
+
+def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from rich.console import Console
+
+    from interviewer.interview_render import TerminalChat
+    from interviewer.rounds import Round
+    from tests.engine_support import make_interviewer, synthetic_bank
+
+    class ScriptedConsole(Console):
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__(file=StringIO(), width=100)
+            self.lines = lines
+
+        def input(self, prompt: object = "", **kw: object) -> str:  # type: ignore[override]
+            if not self.lines:
+                raise EOFError
+            return self.lines.pop(0)
+
+    interviewer = make_interviewer(synthetic_bank(bank, Round.ML_DEPTH), questions=1)
+    console = ScriptedConsole(["It works by \\", "sharding the zebra index.", "", "/hint"])
+    saved: list[object] = []
+    state = TerminalChat(interviewer, saved.append, console).run(interviewer.start(Round.ML_DEPTH))
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert state.status == "ended" and state.report is not None  # EOF after the script ends the session
+    assert state.answers_for(0) == ["It works by \nsharding the zebra index."]
+    assert "empty message" in output  # the blank line was refused, not sent
+    assert "Interviewer:" in output and "Feedback" in output
+    assert len(saved) == 6  # each candidate turn and each reply committed

@@ -24,6 +24,7 @@ from interviewer.report import SessionReport
 from interviewer.rounds import Level, Round
 from interviewer.selection import choose_questions
 from interviewer.session import QuestionProgress, SessionState, parse_command
+from interviewer.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
 _INJECTION = re.compile(
@@ -325,20 +326,7 @@ class Interviewer:
     def _grade(self, state: SessionState) -> SessionReport:
         if self.grader is None:
             raise ConfigError("no grader configured: cannot produce the feedback report")
-        from interviewer.grader import QuestionAttempt
-
-        attempts = []
-        for index, progress in enumerate(state.questions):
-            answers = state.answers_for(index)
-            attempts.append(
-                QuestionAttempt(
-                    question=self._question(progress),
-                    question_text=progress.prompt,
-                    answers=answers,
-                    hints_used=progress.hints_used,
-                    skipped=progress.skipped or not answers,
-                )
-            )
+        attempts = attempts_of(state, self._question)
         report = self.grader.grade_session(Round(state.round), attempts)
         state.report = report
         return report
@@ -356,14 +344,3 @@ def _parse_level(level: Level | str | None) -> Level | None:
 
 def _injected(answer: str, evidence: Evidence | None) -> bool:
     return bool(_INJECTION.search(answer)) or (evidence is not None and "injection" in evidence.flags)
-
-
-def summary_of(report: SessionReport) -> str:
-    """Two lines for the end of the transcript; the full report travels separately."""
-    overall = report.overall
-    answered = sum(1 for q in report.questions if "skipped" not in q.flags)
-    return (
-        f"Overall: {overall.score:.1f} / 4 ({overall.recommendation}) across {answered} answered "
-        "question(s). The feedback report has your score per criterion with the evidence from your "
-        "own words, the points you missed, and what to practise next."
-    )

@@ -19,8 +19,9 @@ _I = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|myself)\b")
 _WE = re.compile(r"\b(?:we|we're|we've|our|us)\b", re.IGNORECASE)
 
 
-def _cues(*words: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+def _cues(alternatives: str) -> re.Pattern[str]:
+    """Cue words/stems separated by "|", matched at a word start, case-insensitively."""
+    return re.compile(r"\b(?:" + alternatives + r")", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _measured_result(text: str) -> bool:
     """An outcome with a number: an explicit measure (12%, 3x, $40k) or outcome words next to a number."""
     if _MEASURE.search(text):
         return True
-    outcome = _cues("result", "outcome", "impact", "reduc", "increas", "improv", "saved", "cut ")
+    outcome = _cues(r"result|outcome|impact|reduc|increas|improv|saved|cut ")
     return bool(outcome.search(text)) and bool(_NUMBER.search(text))
 
 
@@ -93,18 +94,8 @@ SYSTEM_DESIGN = RoundFlow(
             "requirements",
             "requirements and scale",
             _cues(
-                "requirement",
-                "clarif",
-                "scale",
-                "qps",
-                "requests per",
-                "users",
-                "daily active",
-                "dau",
-                "latency budget",
-                "constraint",
-                "assum",
-                "scope",
+                r"requirement|clarif|scale|qps|requests per|users|"
+                r"daily active|dau|latency budget|constraint|assum|scope"
             ),
             (
                 "Before we go further: what requirements and scale are you designing for?",
@@ -117,19 +108,8 @@ SYSTEM_DESIGN = RoundFlow(
             "metrics",
             "success metrics",
             _cues(
-                "metric",
-                "precision",
-                "recall",
-                "auc",
-                "ndcg",
-                "ctr",
-                "click-through",
-                "conversion",
-                "a/b",
-                "guardrail",
-                "mrr",
-                "f1",
-                "measure success",
+                r"metric|precision|recall|auc|ndcg|ctr|"
+                r"click-through|conversion|a/b|guardrail|mrr|f1|measure success"
             ),
             (
                 "How would you know this system is working? Which metrics, offline and online?",
@@ -141,17 +121,7 @@ SYSTEM_DESIGN = RoundFlow(
         Phase(
             "data",
             "data and features",
-            _cues(
-                "label",
-                "training data",
-                "features?",
-                "logs",
-                "dataset",
-                "annotat",
-                "sampl",
-                "embedding",
-                "signals?",
-            ),
+            _cues(r"label|training data|features?|logs|dataset|annotat|sampl|embedding|signals?"),
             (
                 "Where does the training data come from, and what features would you build?",
                 "How would you get labels for this, and which signals would you feed the model?",
@@ -163,18 +133,8 @@ SYSTEM_DESIGN = RoundFlow(
             "model",
             "model choice",
             _cues(
-                "model",
-                "baseline",
-                "logistic",
-                "gradient",
-                "boost",
-                "neural",
-                "two-tower",
-                "transformer",
-                "architecture",
-                "loss",
-                "classifier",
-                "ranker",
+                r"model|baseline|logistic|gradient|boost|neural|"
+                r"two-tower|transformer|architecture|loss|classifier|ranker"
             ),
             (
                 "Which model would you start with, and what would make you move beyond it?",
@@ -187,17 +147,8 @@ SYSTEM_DESIGN = RoundFlow(
             "serving",
             "serving",
             _cues(
-                "serv",
-                "latency",
-                "cach",
-                "real-time",
-                "online inference",
-                "batch",
-                "deploy",
-                "endpoint",
-                "precompute",
-                "p99",
-                "throughput",
+                r"serv|latency|cach|real-time|online inference|"
+                r"batch|deploy|endpoint|precompute|p99|throughput"
             ),
             (
                 "How does a prediction actually reach the user? Walk me through serving.",
@@ -209,7 +160,7 @@ SYSTEM_DESIGN = RoundFlow(
         Phase(
             "monitoring",
             "monitoring and iteration",
-            _cues("monitor", "drift", "retrain", "alert", "dashboard", "feedback loop", "degrad", "observ"),
+            _cues(r"monitor|drift|retrain|alert|dashboard|feedback loop|degrad|observ"),
             (
                 "Once it is live, how do you keep it healthy?",
                 "What would you monitor after launch, and when would you retrain?",
@@ -220,15 +171,7 @@ SYSTEM_DESIGN = RoundFlow(
         Phase(
             "tradeoffs",
             "trade-offs",
-            _cues(
-                "trade-?off",
-                "instead of",
-                "at the cost of",
-                "versus",
-                r"vs\.?\b",
-                "downside",
-                "on the other hand",
-            ),
+            _cues(r"trade-?off|instead of|at the cost of|versus|vs\.?\b|downside|on the other hand"),
             (
                 "What is the biggest trade-off in your design, and why did you land where you did?",
                 "Where did you give something up to get something else?",
@@ -247,17 +190,8 @@ BEHAVIORAL = RoundFlow(
             "situation",
             "the situation",
             _cues(
-                "when I",
-                "at my",
-                "project",
-                "last year",
-                "at the time",
-                "context",
-                "deadline",
-                "we were",
-                "I was working",
-                "our team",
-                "company",
+                r"when I|at my|project|last year|at the time|"
+                r"context|deadline|we were|I was working|our team|company"
             ),
             (
                 "Can you set the scene first? When was this, and what was going on?",
@@ -269,7 +203,7 @@ BEHAVIORAL = RoundFlow(
         Phase(
             "ownership",
             "your own part",
-            _cues("I decided", "I did", "I led"),
+            _cues(r"I decided|I did|I led"),
             (
                 'You said "we" a lot. What did you personally do?',
                 "Which part of this was yours? What did you decide or do yourself?",
@@ -281,7 +215,7 @@ BEHAVIORAL = RoundFlow(
         Phase(
             "result",
             "a measurable result",
-            _cues("result"),
+            _cues(r"result"),
             (
                 "How did it turn out? Can you put a number on the result?",
                 "What changed because of this, and how did you measure it?",
@@ -294,15 +228,7 @@ BEHAVIORAL = RoundFlow(
             "reflection",
             "reflection",
             _cues(
-                "learn",
-                "in hindsight",
-                "differently",
-                "next time",
-                "lesson",
-                "looking back",
-                "takeaway",
-                "would have",
-                "since then",
+                r"learn|in hindsight|differently|next time|lesson|looking back|takeaway|would have|since then"
             ),
             (
                 "Looking back, what would you do differently?",
@@ -321,17 +247,7 @@ CASE_STUDY = RoundFlow(
         Phase(
             "framing",
             "framing the problem",
-            _cues(
-                "goal",
-                "objective",
-                "problem is",
-                "clarif",
-                "business",
-                "success looks",
-                "defin",
-                "scope",
-                "assum",
-            ),
+            _cues(r"goal|objective|problem is|clarif|business|success looks|defin|scope|assum"),
             (
                 "Before the solution: how would you frame the business problem?",
                 "What is the goal here, and how would you define success?",
@@ -342,17 +258,7 @@ CASE_STUDY = RoundFlow(
         Phase(
             "sizing",
             "sizing",
-            _cues(
-                r"\d",
-                "million",
-                "thousand",
-                "per day",
-                "per month",
-                "estimate",
-                "back-of",
-                "roughly",
-                "order of magnitude",
-            ),
+            _cues(r"\d|million|thousand|per day|per month|estimate|back-of|roughly|order of magnitude"),
             (
                 "Can you size this roughly? A back-of-the-envelope number is fine.",
                 "How big is the opportunity, in rough numbers?",
@@ -363,18 +269,7 @@ CASE_STUDY = RoundFlow(
         Phase(
             "approach",
             "the approach",
-            _cues(
-                "model",
-                "approach",
-                "baseline",
-                "heuristic",
-                "rule",
-                "pipeline",
-                "classifier",
-                "regression",
-                "segment",
-                "features?",
-            ),
+            _cues(r"model|approach|baseline|heuristic|rule|pipeline|classifier|regression|segment|features?"),
             (
                 "What approach would you take, and what is the simplest version?",
                 "How would you actually build this? Start from a baseline.",
@@ -385,17 +280,7 @@ CASE_STUDY = RoundFlow(
         Phase(
             "kpis",
             "KPIs and the experiment",
-            _cues(
-                "kpi",
-                "metric",
-                "a/b",
-                "experiment",
-                "control group",
-                "holdout",
-                "significan",
-                "guardrail",
-                "test group",
-            ),
+            _cues(r"kpi|metric|a/b|experiment|control group|holdout|significan|guardrail|test group"),
             (
                 "How would you prove it works? What would you measure, and how would you test it?",
                 "Which KPIs would you track, and how would you design the experiment?",
@@ -406,20 +291,7 @@ CASE_STUDY = RoundFlow(
         Phase(
             "rollout",
             "rollout and ROI",
-            _cues(
-                "rollout",
-                "roll out",
-                "pilot",
-                "roi",
-                "return on",
-                "phased",
-                "launch",
-                "executive",
-                "payback",
-                "cost",
-                "revenue",
-                "risk",
-            ),
+            _cues(r"rollout|roll out|pilot|roi|return on|phased|launch|executive|payback|cost|revenue|risk"),
             (
                 "How would you roll this out, and how would you explain the ROI to an executive?",
                 "If the VP asks whether this is worth it, what do you say?",
@@ -438,17 +310,7 @@ ML_DEPTH = RoundFlow(
             "mechanism",
             "the mechanism",
             _cues(
-                "works by",
-                "under the hood",
-                "gradient",
-                "comput",
-                "update",
-                "formula",
-                "step",
-                "optimi",
-                "probabilit",
-                "minimi",
-                "maximi",
+                r"works by|under the hood|gradient|comput|update|formula|step|optimi|probabilit|minimi|maximi"
             ),
             (
                 "How does it actually work, step by step?",
@@ -461,17 +323,8 @@ ML_DEPTH = RoundFlow(
             "tradeoffs",
             "trade-offs",
             _cues(
-                "trade-?off",
-                "instead",
-                "at the cost",
-                "versus",
-                r"vs\.?\b",
-                "cheaper",
-                "slower",
-                "faster",
-                "downside",
-                "advantage",
-                "compared",
+                r"trade-?off|instead|at the cost|versus|vs\.?\b|"
+                r"cheaper|slower|faster|downside|advantage|compared"
             ),
             (
                 "What does it cost you compared with the alternatives?",
@@ -484,19 +337,8 @@ ML_DEPTH = RoundFlow(
             "failure",
             "failure modes",
             _cues(
-                "fail",
-                "break",
-                "unstable",
-                "overfit",
-                "underfit",
-                "diverg",
-                "bias",
-                "edge case",
-                "doesn't work",
-                "assumption",
-                "collapse",
-                "vanish",
-                "explod",
+                r"fail|break|unstable|overfit|underfit|diverg|"
+                r"bias|edge case|doesn't work|assumption|collapse|vanish|explod"
             ),
             (
                 "When does it fail? What would you see when it breaks?",
@@ -508,7 +350,7 @@ ML_DEPTH = RoundFlow(
         Phase(
             "deeper",
             "one level deeper",
-            _cues("in practice I", "for example", "derivation", "proof", "intuition"),
+            _cues(r"in practice I|for example|derivation|proof|intuition"),
             (
                 "Let's go one level deeper: why does that happen?",
                 "Push that one step further: what is the root cause?",

@@ -41,3 +41,44 @@ def test_serve_refuses_a_non_loopback_host_without_keys(tmp_path: Path) -> None:
     result = _run(["serve", "--host", "0.0.0.0", "--port", "9"], tmp_path / "data")
     assert result.returncode == 2
     assert "MI_REQUIRE_API_KEYS" in result.stderr and "0.0.0.0" in result.stderr
+
+
+def test_serve_open_local_prints_a_url_whose_key_works(tmp_path: Path) -> None:
+    import signal
+
+    import httpx
+
+    from tests.api_support import free_port, wait_http
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MI_")}
+    # The hashing embedder keeps the corpus ingest quick; the flow is what is under test.
+    env.update(MI_DATA_DIR=str(tmp_path / "data"), MI_EMBEDDING_MODEL="hashing", MI_REQUIRE_API_KEYS="true")
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--open-local", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "#key=" in line:
+                break
+        url = next((word for line in lines for word in line.split() if "#key=" in word), None)
+        assert url is not None and url.startswith(f"http://127.0.0.1:{port}/#key=mi_"), lines
+        key = url.split("#key=", 1)[1]
+        wait_http(f"http://127.0.0.1:{port}/healthz", timeout=120)
+        headers = {"Authorization": f"Bearer {key}"}
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}/v1/sessions", headers=headers, timeout=60).status_code == 200
+        )
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/sessions", timeout=60).status_code == 401
+        assert (tmp_path / "data" / "chroma").is_dir()  # the corpus was ingested first
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

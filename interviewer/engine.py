@@ -173,7 +173,7 @@ class Interviewer:
         if state.status == "ended" and state.report is not None:
             return state.report
         report = self._grade(state)
-        move = Move("wrap_up", summary=summary_of(report))
+        move = Move("wrap_up", summary=summary_of(report), early=True)
         self._say(state, move, question_index=state.current_index)
         return report
 
@@ -284,12 +284,12 @@ class Interviewer:
             question_number=self._number(state), question_total=state.max_questions,
         )  # fmt: skip
 
-    def _wrap_up(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
+    def _wrap_up(self, state: SessionState, *, answer: str = "", note: str = "", early: bool = False) -> Move:
         for progress in state.questions:
             if progress.status == "active":
                 progress.status = "done"
         report = self._grade(state)
-        return Move("wrap_up", answer=answer, note=note, summary=summary_of(report))
+        return Move("wrap_up", answer=answer, note=note, summary=summary_of(report), early=early)
 
     def _open_next_question(self, state: SessionState) -> QuestionProgress | None:
         done = sum(1 for q in state.questions if q.status == "done")

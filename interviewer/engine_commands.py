@@ -25,7 +25,7 @@ def decide_command(engine: Interviewer, state: SessionState, command: str) -> Mo
     progress = state.current
     total = state.max_questions
     if command == "end":
-        return engine._wrap_up(state)
+        return engine._wrap_up(state, early=True)
     if command == "unknown":
         return Move("unknown_command")
     if progress is None or index is None:

@@ -52,6 +52,11 @@ WRAP_UP = (
     "{ack}Let's stop there; that was the last question. Thanks for your time.",
     "{ack}We're at time, so let's wrap up here. Thanks for talking it through.",
 )
+WRAP_UP_EARLY = (
+    "{ack}Sure, let's stop here. Thanks for your time today.",
+    "{ack}Of course, we can end here. Thank you for working through it with me.",
+    "{ack}No problem, let's wrap up now. Thanks for talking it through.",
+)
 HINT = (
     "Here's a nudge: {hint}",
     "A hint, then: {hint}",

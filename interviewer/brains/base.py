@@ -30,6 +30,7 @@ class Move:
     question_number: int = 0
     question_total: int = 0
     summary: str = ""  # wrap-up: the short report summary
+    early: bool = False  # wrap-up asked for by the candidate (/end) before the last question
 
 
 @dataclass

@@ -57,7 +57,8 @@ class OfflineBrain:
                 ack=ack, question=move.question
             )
         if move.kind == "wrap_up":
-            line = move.note + phrasing.pick(rng, phrasing.WRAP_UP).format(ack=ack)
+            templates = phrasing.WRAP_UP_EARLY if move.early else phrasing.WRAP_UP
+            line = move.note + phrasing.pick(rng, templates).format(ack=ack)
             return line + ("\n\n" + move.summary if move.summary else "")
         raise ValueError(f"unknown move kind {move.kind!r}")
 

@@ -118,8 +118,9 @@ def _plan(
                 chunks.append(chunk)
     new_ids = {chunk.id for chunk in chunks}
     touched = set(changed) | set(deleted)
-    if rebuild:
-        stale = [i for i in store.ids() if i not in new_ids]
+    if rebuild:  # only this ingest's own sources: `--rebuild notes/` must not drop the shipped corpus
+        owned = (r for r in store.get() if sources.owns(str(r.metadata.get("source", ""))))
+        stale = [r.id for r in owned if r.id not in new_ids]
     else:
         stale = [
             r.id

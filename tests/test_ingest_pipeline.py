@@ -215,3 +215,19 @@ def test_new_embedding_model_replaces_the_collection(tmp_path: Path) -> None:
 def test_search_before_ingest_is_a_clear_error(settings: Settings) -> None:
     with pytest.raises(CorpusError, match="mock-interviewer ingest"):
         build_retriever(settings, collection="never-ingested", embedder=HashingEmbedder())
+
+
+def test_user_files_and_shipped_corpus_share_a_collection_safely(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=shipped_copy(tmp_path))
+    notes = tmp_path / "notes"
+    write_user_corpus(notes)
+    embedder = HashingEmbedder()
+    shipped = ingest(settings, embedder=embedder).chunks_total
+    mine = ingest(settings, [notes], embedder=embedder).chunks_embedded
+    assert ingest(settings, embedder=embedder).chunks_total == shipped + mine, (
+        "shipped ingest keeps user files"
+    )
+    rebuilt = ingest(settings, [notes], rebuild=True, embedder=embedder)
+    assert rebuilt.chunks_embedded == mine and rebuilt.chunks_total == shipped + mine
+    (notes / "drift.md").unlink()
+    assert ingest(settings, [notes], embedder=embedder).chunks_total < shipped + mine

@@ -28,6 +28,8 @@ from interviewer.redflags import FLAG_CAPS
 from interviewer.signals import round_signals
 
 _WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+_DETAIL = 5  # answer length must not dominate: it is a proxy, not a criterion
+_DETAIL_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
 _CUT_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.9, 0.025))
 _KP_GRID = tuple(round(x, 3) for x in np.arange(0.2, 1.2, 0.05))
 
@@ -95,7 +97,7 @@ def loss(items: list[Measured], cal: RoundCalibration) -> float:
 def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
     out = []
     for i in range(6):
-        for w in _WEIGHT_GRID:
+        for w in _WEIGHT_GRID if i != _DETAIL else _DETAIL_GRID:
             weights = list(cal.weights)
             weights[i] = w
             out.append(replace(cal, weights=tuple(weights)))  # type: ignore[arg-type]

@@ -29,7 +29,12 @@ class RoundCalibration:
 
 
 DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.2, 0.4, 0.6))
-ROUND_CALIBRATION: dict[str, RoundCalibration] = {}
+ROUND_CALIBRATION: dict[str, RoundCalibration] = {
+    "behavioral": RoundCalibration(0.2, 0.4, (0.1, 0.15, 0.1, 0.3, 0.15, 0.2), (0.25, 0.4, 0.6)),
+    "case-study": RoundCalibration(0.35, 0.75, (0.15, 0.15, 0.1, 0.3, 0, 0.2), (0.2, 0.45, 0.6)),
+    "ml-depth": RoundCalibration(0.4, 0.6, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.05, 0.4, 0.5)),
+    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.4, 0.1, 0.4, 0.15, 0.15), (0.2, 0.2, 0.8)),
+}
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Services:
     bank: Callable[[], Bank]
     embedder_check: Callable[[], None]
     limiter: RateLimiter
+    vector_store_check: Callable[[], None] | None = None  # set when a Chroma server is configured
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -76,7 +77,14 @@ def build_services(settings: Settings) -> Services:
 
         shared_embedder(settings.embedding_model, settings.embedding_batch_size).embed(["ready?"])
 
+    def vector_store_check() -> None:
+        from ingest.store import open_store
+
+        if open_store(settings).count() == 0:
+            raise RuntimeError("the collection is empty: run `mock-interviewer ingest`")
+
     return Services(
+        vector_store_check=vector_store_check if settings.chroma_url else None,
         settings=settings,
         sessions=sessions,
         users=users,

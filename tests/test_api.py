@@ -70,6 +70,9 @@ def test_health_and_readiness(client: TestClient, services: Services) -> None:
     not_ready = client.get("/readyz")
     assert not_ready.status_code == 503
     assert "model file missing" in not_ready.json()["checks"]["embedder"]
+    services.embedder_check = lambda: None
+    services.vector_store_check = broken  # a Chroma server is configured and does not answer
+    assert client.get("/readyz").json()["checks"]["vector_store"].startswith("error")
 
 
 def test_session_lifecycle(client: TestClient, alice: dict[str, str]) -> None:

@@ -41,7 +41,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def test_both_workers_are_ready_on_the_shared_services(stack: Stack) -> None:
     for url in stack.api_urls:
         ready = httpx.get(f"{url}/readyz", timeout=60)
-        assert ready.status_code == 200 and ready.json()["checks"]["database"] == "ok"
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {
+            "database": "ok",
+            "bank": "ok",
+            "embedder": "ok",
+            "vector_store": "ok",
+        }
     heartbeat = httpx.get(f"{stack.chroma_url}/api/v2/heartbeat", timeout=10)
     assert heartbeat.status_code == 200
 

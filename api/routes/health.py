@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -21,11 +23,13 @@ def healthz() -> Health:
 def readyz(services: ServicesDep) -> Readiness | JSONResponse:
     """200 when every dependency answers, else 503 naming the failing ones."""
     checks: dict[str, str] = {}
-    probes = {
+    probes: dict[str, Callable[[], object]] = {
         "database": services.sessions.ping,
-        "bank": lambda: services.bank(),
+        "bank": services.bank,
         "embedder": services.embedder_check,
     }
+    if services.vector_store_check is not None:
+        probes["vector_store"] = services.vector_store_check
     for name, probe in probes.items():
         try:
             probe()

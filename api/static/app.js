@@ -187,7 +187,7 @@ async function showReport(report) {
   box.append(listSection("Practise next", report.feedback.practice_next, guideLinks));
   const outlines = (report.questions || []).map((q) => q.feedback.model_answer).filter(Boolean);
   if (report.feedback.model_answer) outlines.unshift(report.feedback.model_answer);
-  box.append(listSection("Model answer outline", [...new Set(outlines)], (t) => el("li", { textContent: t })));
+  box.append(listSection("Model answer outline", [...new Set(outlines)], (t) => el("li", { className: "outline", textContent: t })));
   if (report.flags && report.flags.length) box.append(el("p", { className: "muted", textContent: `Flags: ${report.flags.join(", ")}` }));
   box.hidden = false;
   box.focus();

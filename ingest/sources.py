@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,16 +70,26 @@ def _load_shipped(corpus_dir: Path, files: dict[str, Path], keys: list[str]) -> 
     return out
 
 
-def _bank_owners(corpus_dir: Path, bank: Bank) -> dict[str, str]:
-    """Which file each question and rubric came from (bank objects do not carry their path)."""
-    from interviewer.bank import load_questions, load_rubric
+_QUESTION_ID = re.compile(r"^\s*-\s*id:\s*['\"]?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
+_RUBRIC_ID = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
 
+
+def _bank_owners(corpus_dir: Path, bank: Bank) -> dict[str, str]:
+    """Which file each question and rubric came from (bank objects do not carry their path).
+
+    A text scan, not a second YAML parse: load_bank has already validated these files.
+    """
     owners: dict[str, str] = {}
     for path in sorted((corpus_dir / "questions").glob("*.yaml")):
-        for question in load_questions(path):
-            owners[question.id] = f"questions/{path.name}"
+        for question_id in _QUESTION_ID.findall(path.read_text(encoding="utf-8")):
+            owners.setdefault(question_id, f"questions/{path.name}")
     for path in sorted((corpus_dir / "rubrics").glob("*.yaml")):
-        owners[f"rubric:{load_rubric(path).id}"] = f"rubrics/{path.name}"
+        match = _RUBRIC_ID.search(path.read_text(encoding="utf-8"))
+        if match:
+            owners[f"rubric:{match.group(1)}"] = f"rubrics/{path.name}"
+    missing = [q.id for q in bank.questions if q.id not in owners]
+    if missing:
+        raise CorpusError(f"{corpus_dir / 'questions'}: cannot tell which file holds question {missing[0]!r}")
     return owners
 
 

@@ -17,6 +17,8 @@ from ingest.store import open_store
 from interviewer.errors import CorpusError
 from interviewer.settings import SHIPPED_CORPUS, Settings
 
+pytestmark = pytest.mark.slow  # real Chroma writes of the whole corpus take seconds each
+
 
 class CountingEmbedder:
     """Wraps an embedder and counts the texts it was asked to embed."""
@@ -88,7 +90,6 @@ def snapshot(settings: Settings, collection: str) -> dict[str, str]:
     return {r.id: r.text for r in open_store(settings, collection).get()}
 
 
-@pytest.mark.slow
 def test_user_files_incremental_ingest(settings: Settings, tmp_path: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path / "notes"
     write_user_corpus(root)
@@ -126,7 +127,6 @@ def test_user_files_incremental_ingest(settings: Settings, tmp_path: Path, real_
     assert "Platt scaling" in hits[0].text and hits[0].metadata["format"] == "txt"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "content"),
     [

@@ -71,6 +71,8 @@ def build_interviewer(settings: Settings, *, chat_model: ChatModel | None = None
     from interviewer.bank import cached_bank
     from interviewer.grader import Grader, shared_analyzer
 
+    if settings.brain == "llm" and chat_model is None and not settings.llm_base_url:
+        build_chat_model(settings)  # fails fast, naming the variable, before any model is loaded
     bank = cached_bank(settings.corpus_dir)
     analyzer = shared_analyzer(shared_embedder(settings.embedding_model, settings.embedding_batch_size))
     retriever = optional_retriever(settings)

@@ -137,3 +137,25 @@ def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  
     assert "empty message" in output  # the blank line was refused, not sent
     assert "Interviewer:" in output and "Feedback" in output
     assert len(saved) == 6  # each candidate turn and each reply committed
+
+
+def test_llm_brain_without_an_endpoint_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys, cli_env
+) -> None:  # type: ignore[no-untyped-def]
+    from interviewer import cli
+
+    argv = [
+        "mock-interviewer",
+        "interview",
+        "--round",
+        "behavioral",
+        "--brain",
+        "llm",
+        "--answers-file",
+        str(cli_env),
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    assert "MI_LLM_BASE_URL" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Grader calibration eval: answer ladders in `evals/calibration/*.yaml` graded and compared with their labels.
+"""Grader calibration eval: the answer ladders in `evals/calibration/*.yaml`, graded against their labels.
 
 Metrics (per split: tune, holdout, all): pairwise ordering accuracy within each question's ladder, Spearman
 rho and quadratic weighted kappa against the labels, exact and adjacent agreement, the share of adversarial
@@ -58,14 +58,21 @@ def load_calibration(folder: Path = CALIBRATION_DIR) -> list[CalibrationAnswer]:
             for kind, answer in item["answers"].items():
                 out.append(
                     CalibrationAnswer(
-                        data["round"], item["question_id"], split, kind, int(answer["level"]), answer["text"] or ""
+                        data["round"],
+                        item["question_id"],
+                        split,
+                        kind,
+                        int(answer["level"]),
+                        answer["text"] or "",
                     )
                 )
     return out
 
 
-def grade_all(grader: Grader, answers: Sequence[CalibrationAnswer]) -> tuple[list[float], list[float]]:
-    """Overall scores and per-answer latencies (ms) for `answers`."""
+def grade_all(
+    grader: Grader, answers: Sequence[CalibrationAnswer], reports: list[Any] | None = None
+) -> tuple[list[float], list[float]]:
+    """Overall scores and per-answer latencies (ms) for `answers` (the reports appended to `reports`)."""
     from interviewer.grader import QuestionAttempt
     from interviewer.rounds import parse_round
 
@@ -73,9 +80,13 @@ def grade_all(grader: Grader, answers: Sequence[CalibrationAnswer]) -> tuple[lis
     for a in answers:
         question = grader.bank.question(a.question_id)
         started = time.perf_counter()
-        report = grader.grade_answer(parse_round(a.round), QuestionAttempt(question, question.prompt, [a.text]))
+        report = grader.grade_answer(
+            parse_round(a.round), QuestionAttempt(question, question.prompt, [a.text])
+        )
         latencies.append((time.perf_counter() - started) * 1000)
         scores.append(report.overall.score)
+        if reports is not None:
+            reports.append(report)
     return scores, latencies
 
 
@@ -85,7 +96,7 @@ def to_level(score: float) -> int:
 
 
 def ordering_accuracy(answers: Sequence[CalibrationAnswer], scores: Sequence[float]) -> float:
-    """Share of within-question pairs with different labels that the scores order the same way (ties: half)."""
+    """Share of within-question pairs with different labels that the scores order right (ties: half)."""
     by_question: dict[str, list[tuple[int, float]]] = {}
     for a, s in zip(answers, scores, strict=True):
         by_question.setdefault(a.question_id, []).append((a.level, s))
@@ -154,14 +165,18 @@ def split_metrics(answers: Sequence[CalibrationAnswer], scores: Sequence[float])
         "adjacent_agreement": round(float(np.mean(diffs <= 1)), 4),
         "adversarial_at_or_below_weak": round(float(np.mean(adversarial)), 4) if adversarial else 1.0,
         "mean_score_by_kind": {
-            kind: round(float(np.mean([s for a, s in zip(answers, scores, strict=True) if a.kind == kind])), 3)
+            kind: round(
+                float(np.mean([s for a, s in zip(answers, scores, strict=True) if a.kind == kind])), 3
+            )
             for kind in (*LADDER, *ADVERSARIAL)
             if any(a.kind == kind for a in answers)
         },
     }
 
 
-def run_grading_eval(settings: Settings, *, quick: bool = False, grader: Grader | None = None) -> dict[str, Any]:
+def run_grading_eval(
+    settings: Settings, *, quick: bool = False, grader: Grader | None = None
+) -> dict[str, Any]:
     """Grade every calibration answer twice (stability), report metrics for tune, holdout and all."""
     from interviewer.grader import build_grader
 
@@ -170,7 +185,8 @@ def run_grading_eval(settings: Settings, *, quick: bool = False, grader: Grader 
     if quick:
         keep = _quick_subset(answers)
         answers = [a for a in answers if a.question_id in keep]
-    first, _ = grade_all(grader, answers)  # also warms the embedding cache
+    reports: list[Any] = []
+    first, _ = grade_all(grader, answers, reports)  # also warms the embedding cache
     second, latencies = grade_all(grader, answers)
     stability = float(np.mean([a == b for a, b in zip(first, second, strict=True)]))
     result: dict[str, Any] = {split: _subset(answers, second, split) for split in ("tune", "holdout")}
@@ -182,6 +198,8 @@ def run_grading_eval(settings: Settings, *, quick: bool = False, grader: Grader 
         "matrix": confusion(expected, [to_level(s) for s in second]).astype(int).tolist(),
     }
     result["stability"] = round(stability, 4)
+    result["flag_rate_by_kind"] = _flag_rates(answers, reports)
+    result["evidence_quotes_verbatim"] = _verbatim_rate(answers, reports)
     result["latency_ms"] = {
         "p50": round(float(np.percentile(latencies, 50)), 2),
         "p99": round(float(np.percentile(latencies, 99)), 2),
@@ -191,6 +209,28 @@ def run_grading_eval(settings: Settings, *, quick: bool = False, grader: Grader 
     result["passed"] = _passed(result)
     result["quick"] = quick
     return result
+
+
+def _flag_rates(answers: Sequence[CalibrationAnswer], reports: Sequence[Any]) -> dict[str, dict[str, float]]:
+    """Per answer kind, the share of answers raising each red flag."""
+    out: dict[str, dict[str, float]] = {}
+    for kind in (*LADDER, *ADVERSARIAL):
+        flagged = [r.flags for a, r in zip(answers, reports, strict=True) if a.kind == kind]
+        names = sorted({f for flags in flagged for f in flags})
+        if flagged:
+            out[kind] = {f: round(sum(f in flags for flags in flagged) / len(flagged), 3) for f in names}
+    return out
+
+
+def _verbatim_rate(answers: Sequence[CalibrationAnswer], reports: Sequence[Any]) -> float:
+    """Share of evidence quotes (criteria and feedback) that are verbatim substrings of the answer."""
+    total = good = 0
+    for a, r in zip(answers, reports, strict=True):
+        quotes = [e for c in r.criteria for e in c.evidence]
+        quotes += [e for item in (*r.feedback.strengths, *r.feedback.gaps) for e in item.evidence]
+        total += len(quotes)
+        good += sum(q in a.text for q in quotes)
+    return round(good / total, 4) if total else 1.0
 
 
 def _subset(answers: Sequence[CalibrationAnswer], scores: Sequence[float], split: str) -> dict[str, Any]:
@@ -227,7 +267,9 @@ def format_grading_table(result: dict[str, Any]) -> str:
         lines.append(f"{row:<30}" + "".join(f"{_fmt(c):>9}" for c in cells) + f"{_fmt(target):>9}")
     latency = result.get("latency_ms", {})
     lines.append(f"{'stability (identical reruns)':<30}{_fmt(result.get('stability', '')):>27}{'1':>9}")
-    lines.append(f"{'latency p50 / p99 (ms)':<30}{latency.get('p50', '')!s:>18} /{latency.get('p99', '')!s:>7}")
+    lines.append(
+        f"{'latency p50 / p99 (ms)':<30}{latency.get('p50', '')!s:>18} /{latency.get('p99', '')!s:>7}"
+    )
     lines.append(f"passed: {result.get('passed')}")
     return "\n".join(lines)
 

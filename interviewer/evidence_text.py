@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 
@@ -64,6 +65,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude, deterministic suffix stripper: "caching" matches "cache"."""
     for suffix in _SUFFIXES:
@@ -83,11 +85,13 @@ def content_stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
 
 
+@lru_cache(maxsize=8192)
 def phrase_key(phrase: str) -> str:
     """A normalised form of a (multi-word) phrase for containment tests against `stem_line`."""
     return " " + " ".join(stems(phrase.replace("-", " "))) + " "
 
 
+@lru_cache(maxsize=4096)
 def stem_line(text: str) -> str:
     """The whole text as a space-delimited stem string; `phrase_key(p) in stem_line(t)` tests containment."""
     return " " + " ".join(stems(text.replace("-", " "))) + " "
@@ -95,7 +99,7 @@ def stem_line(text: str) -> str:
 
 def matched_phrases(phrases: Iterable[str], line: str) -> list[str]:
     """The phrases (original spelling) whose stems occur in order in a `stem_line`."""
-    return [p for p in phrases if phrase_key(p).strip() and phrase_key(p) in line]
+    return [p for p in phrases if (key := phrase_key(p)).strip() and key in line]
 
 
 def overlap(reference: set[str], candidate: set[str]) -> float:

@@ -13,7 +13,7 @@ _WE = re.compile(r"\b(we|we're|we've|we'd|us|our|ourselves|the team)\b", re.IGNO
 _NUMBER_UNIT = re.compile(
     r"(?:[$€£]\s?\d[\d,.]*\s?(?:[kmb]|million|billion|thousand)?|\b\d[\d,.]*\s?(?:%|percent|ms|seconds?|"
     r"minutes?|hours?|days?|weeks?|months?|years?|x|k|m|b|million|billion|thousand|qps|rps|gb|tb|mb|users?|"
-    r"requests?|items?|people|engineers?|points?|pp)\b)",
+    r"requests?|items?|people|engineers?|points?|pp)(?!\w))",
     re.IGNORECASE,
 )
 _ANY_NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -55,7 +55,7 @@ _ACTION = re.compile(
 )
 _RESULT = re.compile(
     r"\b(as a result|the result|resulted in|in the end|ended up|outcome|shipped|launched|reduced|increased|"
-    r"improved|cut|saved|grew|dropped|went from|lifted|delivered)\b",
+    r"improved|cut|saved|grew|dropped|fell|rose|halved|doubled|went from|lifted|delivered)\b",
     re.IGNORECASE,
 )
 _FAILURE = re.compile(

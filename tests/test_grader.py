@@ -22,7 +22,9 @@ class _Retriever:
     def __init__(self) -> None:
         self.queries: list[tuple[str, str | None, str | None]] = []
 
-    def search(self, query: str, *, k: int = 5, round: str | None = None, doc_type: str | None = None) -> list:
+    def search(
+        self, query: str, *, k: int = 5, round: str | None = None, doc_type: str | None = None
+    ) -> list:
         from types import SimpleNamespace
 
         self.queries.append((query, round, doc_type))
@@ -107,13 +109,17 @@ def test_grading_is_deterministic(grader, bank) -> None:  # type: ignore[no-unty
 
 
 def test_free_text_question_uses_nearest_bank_questions(grader, bank) -> None:  # type: ignore[no-untyped-def]
-    prompt = "Design a recommendation system for listings on a marketplace home page with two-tower retrieval."
+    prompt = (
+        "Design a recommendation system for listings on a marketplace home page with two-tower retrieval."
+    )
     report = grader.grade_answer(Round.ML_SYSTEM_DESIGN, QuestionAttempt(None, prompt, [GOOD]))
     assert report.question_id is None
     assert report.question == prompt
     assert report.missed_key_points or any(c.score for c in report.criteria)
     assert "closest bank question" in report.feedback.model_answer
-    assert all(q.round == Round.ML_SYSTEM_DESIGN for q in grader.nearest_questions(Round.ML_SYSTEM_DESIGN, prompt))
+    assert all(
+        q.round == Round.ML_SYSTEM_DESIGN for q in grader.nearest_questions(Round.ML_SYSTEM_DESIGN, prompt)
+    )
 
 
 def test_broken_or_missing_retriever_degrades_gracefully(bank, fake_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from interviewer.llm_review import LLMProposal, reconcile
 from interviewer.report import CriterionScore, Feedback, GradeReport, Overall
 
-TRANSCRIPT = "I clarified the scale first: 10k QPS and 150 ms p99. Then I picked NDCG@10 as the offline metric."
+TRANSCRIPT = (
+    "I clarified the scale first: 10k QPS and 150 ms p99. Then I picked NDCG@10 as the offline metric."
+)
 
 
 def _report(levels: dict[str, int | None], flags: list[str] | None = None, hints: int = 0) -> GradeReport:
@@ -36,7 +38,11 @@ def _report(levels: dict[str, int | None], flags: list[str] | None = None, hints
 def test_unverifiable_quotes_are_dropped_and_listed() -> None:
     proposal = {
         "criteria": [
-            {"id": "metrics", "score": 3, "quotes": ["I picked NDCG@10 as the offline metric.", "I ran an A/B test"]}
+            {
+                "id": "metrics",
+                "score": 3,
+                "quotes": ["I picked NDCG@10 as the offline metric.", "I ran an A/B test"],
+            }
         ]
     }
     report, adjustments = reconcile(proposal, _report({"metrics": 3}), TRANSCRIPT)
@@ -105,6 +111,8 @@ def test_prose_with_invented_quotes_is_dropped() -> None:
 
 
 def test_unknown_criteria_are_ignored() -> None:
-    report, adjustments = reconcile({"criteria": [{"id": "charisma", "score": 4}]}, _report({"a": 2}), TRANSCRIPT)
+    report, adjustments = reconcile(
+        {"criteria": [{"id": "charisma", "score": 4}]}, _report({"a": 2}), TRANSCRIPT
+    )
     assert [c.id for c in report.criteria] == ["a"]
     assert any("charisma" in a for a in adjustments)

@@ -33,7 +33,10 @@ def test_behavioral_star_and_ownership() -> None:
 
 
 def test_case_study_sizing_and_kpis() -> None:
-    text = "10M x 1.5% = 150k churners a month, at $30 that is about $4.5M. Track retention and churn in an A/B test."
+    text = (
+        "10M x 1.5% = 150k churners a month, at $30 that is about $4.5M. "
+        "Track retention and churn in an A/B test."
+    )
     s = _signals(Round.CASE_STUDY, text)
     assert s["sizing_arithmetic"] >= 2  # type: ignore[operator]
     assert {"retention", "churn", "a/b test"} <= set(s["kpis"])  # type: ignore[arg-type]
@@ -58,8 +61,8 @@ def _flags(text: str, topicality: float = 0.8, pieces: float = 1.2, covered: int
 
 def test_buzzword_only_needs_jargon_without_substance() -> None:
     bluff = (
-        "I'd leverage a cutting-edge, AI-driven, end-to-end paradigm with robust, scalable, seamless, holistic "
-        "synergy to unlock transformative insights across the ecosystem."
+        "I'd leverage a cutting-edge, AI-driven, end-to-end paradigm with robust, scalable, seamless, "
+        "holistic synergy to unlock transformative insights across the ecosystem."
     )
     assert "buzzword-only" in _flags(bluff, covered=0)
     concrete = (

@@ -10,8 +10,9 @@ from interviewer.rounds import Round
 
 QID = "sd-marketplace-recommendations"
 GOOD = (
-    "I'd frame it as ranking listings by purchase probability, with NDCG@10 offline and purchases per session "
-    "online in an A/B test. Labels come from clicks and purchases, with negatives sampled from impressions. "
+    "I'd frame it as ranking listings by purchase probability, with NDCG@10 offline and purchases per "
+    "session online in an A/B test. Labels come from clicks and purchases, with negatives sampled from "
+    "impressions. "
     "Candidate generation uses a two-tower model and an ANN index, then a gradient boosted ranker over 500 "
     "candidates. To serve 10,000 QPS within 150 ms I'd precompute item embeddings and cache user embeddings. "
     "New listings get content features and exploration traffic. I'd monitor drift and retrain daily."

@@ -33,6 +33,8 @@ def grade(
     round_ = parse_round(round_name)
     if (question_id is None) == (question is None):
         raise InputError("give exactly one of --question-id ID or --question TEXT")
+    if question is not None and not question.strip():
+        raise InputError("--question must not be empty")
     answer = _read_answer(answer_file)
     grader = build_grader(load_settings())
     if question_id is not None:

@@ -72,6 +72,7 @@ def test_free_text_question_and_readable_report(app, tmp_path: Path) -> None:  #
         (["--question-id", "no-such-question"], "no question"),
         (["--question-id", "md-bias-variance", "--question", "both"], "exactly one"),
         (["--question-id", "sd-marketplace-recommendations"], "not ml-depth"),
+        (["--question", "  "], "must not be empty"),
     ],
 )
 def test_input_errors(app, tmp_path: Path, extra: list[str], message: str) -> None:  # type: ignore[no-untyped-def]

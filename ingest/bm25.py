@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+import snowballstemmer
 from scipy import sparse
 
 FACETS = ("round", "doc_type")
@@ -21,14 +23,16 @@ was we were what when where which while who why will with would you your yours a
 because been before being between both each few more most other over same some such only own very just
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+# Part of every index key: a change to tokenizing or weighting must invalidate cached indexes.
+INDEX_VERSION = "bm25-v2-snowball"
 
 
 def _stem(word: str) -> str:
-    """Light suffix stripping so 'models'/'modeling'/'modeled' meet; not a full Porter stemmer."""
-    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
-        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """Snowball (Porter 2) English stem: 'recommending'/'recommendations', 'deploy'/'deployment' meet."""
+    with _STEMMER_LOCK:  # the stemmer object keeps per-call state
+        return str(_STEMMER.stemWord(word))
 
 
 _NORMALIZED: dict[str, str] = {}  # raw token -> stemmed term ("" for a stopword); grows with the vocabulary
@@ -177,7 +181,7 @@ class BM25Index:
 
 def content_key(ids: Sequence[str]) -> str:
     """Identifies a collection's content: chunk ids are content hashes, so their set is enough."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(INDEX_VERSION.encode())
     for doc_id in sorted(ids):
         digest.update(doc_id.encode())
         digest.update(b"\n")

@@ -166,3 +166,17 @@ def test_retriever_hybrid_with_fake_store_and_filters() -> None:
     assert [hit.id for hit in only_questions] == ["3"]
     assert retriever.search("drift", k=3, round="behavioral", method="bm25") == []
     assert retriever.search("   ", k=3) == []
+
+
+def test_settings_errors_name_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.store import open_store
+    from interviewer.errors import ConfigError
+    from interviewer.settings import load_settings
+
+    monkeypatch.setenv("MI_CHROMA_URL", "not-a-url")
+    with pytest.raises(ConfigError, match="MI_CHROMA_URL"):
+        open_store(load_settings(data_dir=tmp_path))
+    monkeypatch.delenv("MI_CHROMA_URL")
+    monkeypatch.setenv("MI_CHUNK_TOKENS", "4000")
+    with pytest.raises(ConfigError, match="MI_CHUNK_TOKENS"):
+        load_settings(data_dir=tmp_path)

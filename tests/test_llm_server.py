@@ -109,9 +109,11 @@ def test_streaming_yields_several_chunks(server_url: str) -> None:
 
 
 def test_json_mode_with_a_schema_returns_json(server_url: str) -> None:
-    schema = {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]}
-    text = _adapter(server_url, max_tokens=48).complete(MESSAGES, json_schema=schema)
-    assert isinstance(json.loads(text), dict)
+    question = {"type": "string", "maxLength": 60}
+    schema = {"type": "object", "properties": {"question": question}, "required": ["question"]}
+    text = _adapter(server_url, max_tokens=96).complete(MESSAGES, json_schema=schema)
+    # A base model may put raw newlines inside the string; the grammar still forces the JSON shape.
+    assert isinstance(json.loads(text, strict=False)["question"], str), text
 
 
 class RecordingModel:

@@ -82,11 +82,13 @@ def grade_all(
     scores, latencies = [], []
     for a in answers:
         question = grader.bank.question(a.question_id)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = grader.grade_answer(
             parse_round(a.round), QuestionAttempt(question, question.prompt, [a.text])
         )
         latencies.append((time.perf_counter() - started) * 1000)
+        if cpu_times is not None:
+            cpu_times.append((time.process_time() - cpu_started) * 1000)
         scores.append(report.overall.score)
         if reports is not None:
             reports.append(report)

@@ -63,3 +63,19 @@ def test_adversarial_answers_are_caught_by_flags_not_luck(result: dict[str, Any]
     assert rates["injection"].get("injection") == 1.0
     assert rates["off_topic"].get("off-topic", 0) >= 0.8
     assert not rates.get("strong")  # no red flag on any strong answer
+
+
+def test_quick_eval_result_has_every_key_the_thresholds_read(bank, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from evals.thresholds import checks_for, lookup
+    from interviewer.evidence import EvidenceAnalyzer
+    from interviewer.grader import Grader
+    from interviewer.settings import load_settings
+
+    result = run_grading_eval(
+        load_settings(), quick=True, grader=Grader(bank, EvidenceAnalyzer(fake_embedder))
+    )
+    for check in checks_for("grading"):
+        assert isinstance(lookup(result, check.path), int | float), check.path
+    assert result["tune"]["n_questions"] == result["holdout"]["n_questions"] == 4
+    assert set(result["latency_ms"]) == {"p50", "p99"} and result["cpu_ms"]["p99"] >= 0
+    assert "tune" in format_grading_table(result)

@@ -54,7 +54,8 @@ class LLMProposal:
             for c in data.get("criteria", []) or []
             if isinstance(c, Mapping)
         )
-        return cls(criteria, str(data.get("summary", "")), _items(data.get("strengths")), _items(data.get("gaps")))
+        summary = str(data.get("summary", ""))
+        return cls(criteria, summary, _items(data.get("strengths")), _items(data.get("gaps")))
 
 
 def _as_level(value: object) -> int | None:
@@ -83,7 +84,7 @@ class _Ledger:
 
 
 def verified(quote: str, transcript: str) -> str | None:
-    """The quote as it appears in the transcript (surrounding quotes/space trimmed), or None if it does not."""
+    """The quote as found in the transcript (outer quote marks and space trimmed), or None when absent."""
     clean = quote.strip().strip("\"'“”‘’").strip()
     return clean if clean and clean in transcript else None
 
@@ -103,13 +104,15 @@ def reconcile(
     criteria = [_criterion(c, by_id.get(c.id), text, cap, ledger) for c in evidence_report.criteria]
     overall = _overall(criteria, evidence_report, cap)
     if overall.score != evidence_report.overall.score:
-        ledger.note(f"overall recomputed from criteria: {evidence_report.overall.score:.2f} -> {overall.score:.2f}")
+        before = evidence_report.overall.score
+        ledger.note(f"overall recomputed from criteria: {before:.2f} -> {overall.score:.2f}")
     feedback = evidence_report.feedback.model_copy(deep=True)
     feedback.summary = _summary(proposal.summary, text, ledger) or feedback.summary
     feedback.strengths = _strengths(proposal.strengths, text, ledger) or feedback.strengths
     feedback.gaps = [FeedbackItem(text=g.text) for g in proposal.gaps if g.text] or feedback.gaps
     feedback.adjustments = [*feedback.adjustments, *ledger.adjustments]
-    report = evidence_report.model_copy(update={"criteria": criteria, "overall": overall, "feedback": feedback})
+    update = {"criteria": criteria, "overall": overall, "feedback": feedback}
+    report = evidence_report.model_copy(update=update)
     return report, list(ledger.adjustments)
 
 
@@ -129,10 +132,13 @@ def _criterion(
     level = _bounded_level(base, proposed.score, bool(quotes), cap, ledger)
     evidence = quotes + [e for e in base.evidence if e not in quotes]
     descriptor = base.descriptor if level == base.score else _descriptor_note(base, level)
-    return base.model_copy(
-        update={"score": level, "evidence": evidence if level is not None else [], "descriptor": descriptor,
-                "insufficient_evidence": level is None}  # fmt: skip
-    )
+    update = {
+        "score": level,
+        "evidence": evidence if level is not None else [],
+        "descriptor": descriptor,
+        "insufficient_evidence": level is None,
+    }
+    return base.model_copy(update=update)
 
 
 def _bounded_level(
@@ -150,7 +156,8 @@ def _bounded_level(
     level = max(low, min(high, proposed))
     if level != proposed:
         why = "red-flag cap" if proposed > cap else "evidence band"
-        ledger.note(f"{base.id}: LLM score {proposed} -> {level} ({why} {low}-{high}, evidence level {base.score})")
+        band = f"{why} {low}-{high}, evidence level {base.score}"
+        ledger.note(f"{base.id}: LLM score {proposed} -> {level} ({band})")
     return level
 
 

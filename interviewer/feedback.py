@@ -72,12 +72,14 @@ def _summary(inputs: FeedbackInputs) -> str:
     o = inputs.overall
     covered = len(inputs.evidence.key_points) - len(inputs.missed)
     parts = [f"Overall {o.score:.2f}/4 ({o.recommendation}, confidence {o.confidence:.2f})."]
-    scored = [c for c in inputs.criteria if c.score is not None]
-    if scored:
-        best = max(scored, key=lambda c: (c.score or 0, c.weight))
-        parts.append(f"Strongest area: {best.name} (level {best.score}).")
-    weakest = min(inputs.criteria, key=lambda c: (c.score or 0, -c.weight))
-    parts.append(f"Weakest area: {weakest.name} ({_level_text(weakest)}).")
+    levels = {c.score for c in inputs.criteria}
+    if len(levels) == 1:
+        parts.append(f"Every criterion: {_level_text(inputs.criteria[0])}.")
+    else:
+        best = max(inputs.criteria, key=lambda c: (c.score or 0, c.weight))
+        weakest = min(inputs.criteria, key=lambda c: (c.score or 0, -c.weight))
+        parts.append(f"Strongest area: {best.name} ({_level_text(best)}).")
+        parts.append(f"Weakest area: {weakest.name} ({_level_text(weakest)}).")
     if inputs.evidence.key_points:
         parts.append(f"Covered {covered} of {len(inputs.evidence.key_points)} key points.")
     parts.extend(FLAG_MESSAGES[f] for f in inputs.flags if f in FLAG_MESSAGES)

@@ -136,12 +136,15 @@ def _embed(
     get_embedder: Callable[[], Embedder], chunks: list[Chunk], batch: int, progress: ProgressCallback | None
 ) -> np.ndarray:
     model = get_embedder()
-    parts: list[np.ndarray] = []
-    for start in range(0, len(chunks), batch):
-        parts.append(model.embed([c.text for c in chunks[start : start + batch]]))
+    # Batches of similar length pad less (the model pads each batch to its longest text).
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
+    vectors = np.zeros((len(chunks), model.dim), dtype=np.float32)
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        vectors[rows] = model.embed([chunks[i].text for i in rows])
         if progress is not None:
             progress(min(start + batch, len(chunks)), len(chunks))
-    return np.concatenate(parts)
+    return vectors
 
 
 def _write(store: VectorStore, plan: _Plan, vectors: np.ndarray | None, *, reset: bool) -> None:

@@ -16,6 +16,7 @@ from ingest.loaders import criterion_document, load_file, question_document
 from ingest.retrieval import Retriever, reciprocal_rank_fusion, validate_filters
 from ingest.store import InMemoryStore
 from interviewer.errors import CorpusError, InputError
+from interviewer.settings import Settings
 
 MESSY = """Skip to main content
 Share
@@ -180,3 +181,21 @@ def test_settings_errors_name_the_variable(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("MI_CHUNK_TOKENS", "4000")
     with pytest.raises(ConfigError, match="MI_CHUNK_TOKENS"):
         load_settings(data_dir=tmp_path)
+
+
+def test_pipeline_embeds_in_length_order_and_keeps_rows_aligned(tmp_path: Path) -> None:
+    from ingest.pipeline import ingest
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i, size in enumerate((40, 3, 25, 9)):
+        (notes / f"n{i}.md").write_text(
+            f"# Note {i}\n\n" + " ".join(f"topic{i} word{j}." for j in range(size)) + "\n"
+        )
+    store, embedder = InMemoryStore(), HashingEmbedder()
+    ingest(Settings(data_dir=tmp_path / "data"), [notes], embedder=embedder, store=store)
+    records = store.get()
+    assert len(records) >= 4
+    for record in records:
+        (row,) = store.query(embedder.embed([record.text])[0], 1)
+        assert row.id == record.id and row.distance < 1e-5

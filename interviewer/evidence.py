@@ -79,6 +79,9 @@ class Evidence:
         return [c.criterion_id for c in sorted(weak, key=lambda c: c.strength)]
 
 
+SENTENCE_BATCH = 8
+
+
 class EvidenceAnalyzer:
     """Finds evidence for a question's key points and a rubric's criteria in a candidate's text."""
 
@@ -104,7 +107,7 @@ class EvidenceAnalyzer:
         if not usable:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
             return self._empty(rubric, points, flags or ("empty",), sentences)
-        sent_vecs = self.embedder.embed([s.text for s in usable])
+        sent_vecs = self.embed_sentences([s.text for s in usable])
         kp_scores, kp_spans = self._key_point_scores(points, usable, sent_vecs)
         signals = round_signals(rubric.round, text, [s.text for s in usable])
         calibration = self.thresholds.for_round(rubric.round.value)
@@ -135,6 +138,15 @@ class EvidenceAnalyzer:
         criteria = {c.id: CriterionEvidence(c.id, 0.0, None) for c in rubric.criteria}
         signals = round_signals(rubric.round, "", [])
         return Evidence(kps, criteria, flags, signals, sentences, 0.0)
+
+    def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """The answer's sentence embeddings, in length-sorted mini-batches (less padding, same vectors)."""
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        for start in range(0, len(order), SENTENCE_BATCH):
+            chunk = order[start : start + SENTENCE_BATCH]
+            out[chunk] = self.embedder.embed([texts[i] for i in chunk])
+        return out
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts`, cached per text (key points, criteria and prompts repeat)."""
@@ -207,7 +219,7 @@ class EvidenceAnalyzer:
         return float(np.mean(np.sort(best)[::-1][:3]))
 
     def _pieces_per_word(self, text: str) -> float:
-        words = [w for w in text.split() if w.strip(".,;:!?()\"'").isalpha()]
+        words = [w for w in text.split() if w.strip(".,;:!?()\"'").isalpha()][:150]  # under the 256-piece cap
         if not words:
             return 1.0
         return self.embedder.count_tokens(" ".join(words)) / len(words)

@@ -101,14 +101,28 @@ class ChromaStore:
     def get(self, ids: Sequence[str] | None = None, where: Where | None = None) -> list[StoredRecord]:
         if ids is not None and not ids:
             return []
-        result = self._collection.get(
-            ids=list(ids) if ids is not None else None,
-            where=_where(where),
-            include=["documents", "metadatas"],
-        )
-        docs, metas = result["documents"] or [], result["metadatas"] or []
-        rows = zip(result["ids"], docs, metas, strict=True)
-        return [StoredRecord(i, d or "", dict(m or {})) for i, d, m in rows]
+        include = ["documents", "metadatas"]
+        return [
+            StoredRecord(i, d or "", dict(m or {}))
+            for page in self._pages(include, ids, where)
+            for i, d, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
+        ]
+
+    def _pages(self, include: list[str], ids: Sequence[str] | None = None, where: Where | None = None) -> Any:
+        """Chroma `get` in pages: one unbounded call fails on large collections (SQL variable limit)."""
+        if ids is not None:
+            for start in range(0, len(ids), _BATCH):
+                yield self._collection.get(
+                    ids=list(ids[start : start + _BATCH]), where=_where(where), include=include
+                )
+            return
+        offset = 0
+        while True:
+            page = self._collection.get(where=_where(where), include=include, limit=_BATCH, offset=offset)
+            yield page
+            if len(page["ids"]) < _BATCH:
+                return
+            offset += _BATCH
 
     def query(self, embedding: np.ndarray, k: int, where: Where | None = None) -> list[StoredRecord]:
         if k <= 0:
@@ -127,10 +141,10 @@ class ChromaStore:
         return [StoredRecord(i, d or "", dict(m or {}), float(x)) for i, d, m, x in rows]
 
     def ids(self) -> list[str]:
-        return list(self._collection.get(include=[])["ids"])
+        return [doc_id for page in self._pages([]) for doc_id in page["ids"]]
 
     def file_hashes(self) -> dict[str, str]:
-        metas = self._collection.get(include=["metadatas"])["metadatas"] or []
+        metas = [m for page in self._pages(["metadatas"]) for m in page["metadatas"] or []]
         return {str(m["source"]): str(m.get("file_hash", "")) for m in metas if m and "source" in m}
 
     def count(self) -> int:

@@ -199,3 +199,19 @@ def test_pipeline_embeds_in_length_order_and_keeps_rows_aligned(tmp_path: Path) 
     for record in records:
         (row,) = store.query(embedder.embed([record.text])[0], 1)
         assert row.id == record.id and row.distance < 1e-5
+
+
+def test_filtered_dense_search_equals_the_store_filter() -> None:
+    embedder = HashingEmbedder()
+    store = InMemoryStore()
+    texts = [f"topic {i % 7} note {i} about drift and latency" for i in range(300)]
+    rounds = ("behavioral", "ml-depth", "case-study")
+    metas = [{"round": rounds[i % 3], "doc_type": "guide"} for i in range(300)]
+    store.upsert([str(i) for i in range(300)], texts, embedder.embed(texts), metas)
+    retriever = Retriever(store, embedder)
+    for round_name in ("behavioral", "ml-depth"):
+        expected = store.query(embedder.embed(["drift note 17"])[0], 20, {"round": round_name})
+        got = retriever.search("drift note 17", k=20, round=round_name, method="dense")
+        assert [h.id for h in got] == [r.id for r in expected]
+    rare = retriever.search("drift", k=5, doc_type="question", method="dense")
+    assert rare == []

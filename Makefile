@@ -26,6 +26,7 @@ run: setup
 	$(BIN)/mock-interviewer serve --open-local
 
 test: setup
+	bash scripts/install-browser.sh
 	$(BIN)/pytest -q
 
 test-quick: setup

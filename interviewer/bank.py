@@ -81,7 +81,9 @@ class Criterion(_Strict):
             raise ValueError(f"criterion {self.id}: levels must be 1, 2, 3, 4 in order, got {found}")
         for d in self.levels:
             if d.label != LEVEL_LABELS[d.level]:
-                raise ValueError(f"criterion {self.id}: level {d.level} must be labelled {LEVEL_LABELS[d.level]!r}")
+                raise ValueError(
+                    f"criterion {self.id}: level {d.level} must be labelled {LEVEL_LABELS[d.level]!r}"
+                )
         return self
 
     def descriptor(self, level: int) -> LevelDescriptor:
@@ -147,7 +149,8 @@ def _read_yaml(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: cannot read: {exc}") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's loader is ~20x faster than the pure-Python one; the bank loads on every start-up.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

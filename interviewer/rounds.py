@@ -28,6 +28,4 @@ def parse_round(name: str) -> Round:
     try:
         return Round(name.strip().lower())
     except ValueError:
-        raise InputError(
-            f"unknown round {name!r}; valid rounds: {', '.join(ROUND_NAMES)}"
-        ) from None
+        raise InputError(f"unknown round {name!r}; valid rounds: {', '.join(ROUND_NAMES)}") from None

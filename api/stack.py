@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from api.http_wait import ServerNotReady, wait_for_http
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mock_interviewer"
 
@@ -62,19 +62,11 @@ class Stack:
         )
 
     def _wait(self, name: str, url: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            process = self.processes[name]
-            if process.poll() is not None:
-                log = (self.config.data_dir / f"{name}.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"{name} exited with {process.returncode}:\n{log}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"{name} did not become healthy at {url} within {timeout:.0f} s")
+        log = self.config.data_dir / f"{name}.log"
+        try:
+            wait_for_http(url, self.processes[name], timeout, log=log)
+        except ServerNotReady as exc:
+            raise ServerNotReady(f"{name}: {exc}") from None
 
     def start(self, *, timeout: float = 180.0) -> None:
         """Chroma server, database and schema, corpus in Chroma, then the API workers."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from api.http_wait import free_port, wait_for_http
 from evals.bench_stats import latency_summary, target
 from interviewer.settings import Settings
 
@@ -33,12 +33,6 @@ ANSWERS = (
     "The trade-off is accuracy against latency: I'd ship a simple first version because it ships sooner.",
 )
 MAX_TURNS = 12
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kb(pid: int, field_name: str = "VmRSS") -> int:
@@ -94,7 +88,7 @@ def running_server(settings: Settings, port: int, log_path: Path):  # type: igno
             [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
         )
         try:
-            _wait_ready(f"http://127.0.0.1:{port}", proc, timeout_s=180)
+            wait_for_http(f"http://127.0.0.1:{port}/healthz", proc, timeout=180, log=log_path)
             yield proc
         finally:
             proc.terminate()
@@ -103,20 +97,6 @@ def running_server(settings: Settings, port: int, log_path: Path):  # type: igno
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
-
-
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before it was ready")
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"server not ready after {timeout_s} s")
 
 
 @dataclass

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 
-import httpx
 import pytest
+
+from api.http_wait import free_port, wait_for_http
+
+__all__ = ["PG_ADMIN_URL", "ThreadedServer", "free_port", "postgres_reachable", "throwaway_postgres_database"]
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -44,28 +44,6 @@ def throwaway_postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_http(url: str, *, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
-    """Poll `url` until it answers 200 (or fail, with the process's output when it died)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise AssertionError(f"server exited with {process.returncode}:\n{output[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
-
-
 class ThreadedServer:
     """uvicorn serving an app object in a background thread of the test process."""
 
@@ -82,7 +60,7 @@ class ThreadedServer:
 
     def __enter__(self) -> ThreadedServer:
         self._thread.start()
-        wait_http(self.url + "/healthz", timeout=30)
+        wait_for_http(self.url + "/healthz", timeout=30)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -48,7 +48,7 @@ def test_serve_open_local_prints_a_url_whose_key_works(tmp_path: Path) -> None:
 
     import httpx
 
-    from tests.api_support import free_port, wait_http
+    from api.http_wait import free_port, wait_for_http
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MI_")}
@@ -72,7 +72,7 @@ def test_serve_open_local_prints_a_url_whose_key_works(tmp_path: Path) -> None:
         url = next((word for line in lines for word in line.split() if "#key=" in word), None)
         assert url is not None and url.startswith(f"http://127.0.0.1:{port}/#key=mi_"), lines
         key = url.split("#key=", 1)[1]
-        wait_http(f"http://127.0.0.1:{port}/healthz", timeout=120)
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=120)
         headers = {"Authorization": f"Bearer {key}"}
         assert (
             httpx.get(f"http://127.0.0.1:{port}/v1/sessions", headers=headers, timeout=60).status_code == 200

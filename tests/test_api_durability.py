@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api_support import free_port, wait_http
+from api.http_wait import free_port, wait_for_http
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -28,7 +28,7 @@ def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    wait_http(f"http://127.0.0.1:{port}/healthz", timeout=120, process=process)
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", process, timeout=120)
     return process
 
 

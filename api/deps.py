@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
-from api.ratelimit import RateLimiter
+from api.ratelimit import RateLimiter, build_rate_limiter
 from interviewer.settings import Settings
 from interviewer.store import LOCAL_USER, SessionStore, User, UserStore
 
@@ -92,7 +92,7 @@ def build_services(settings: Settings) -> Services:
         grader=_cached(grader),
         bank=lambda: cached_bank(settings.corpus_dir),
         embedder_check=_cached(embedder_check),
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=build_rate_limiter(settings, sessions.engine),
     )
 
 

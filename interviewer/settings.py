@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     require_api_keys: bool = False
     rate_limit_per_minute: int = Field(120, ge=1)
+    # "database" shares one limit across worker processes; "memory" counts per process (one worker, tests).
+    rate_limit_backend: Literal["database", "memory"] = "database"
 
     @field_validator("chroma_url", "database_url", "llm_base_url", mode="before")
     @classmethod

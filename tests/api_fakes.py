@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.deps import Services
-from api.ratelimit import RateLimiter
+from api.ratelimit import build_rate_limiter
 from interviewer.report import CriterionScore, Feedback, GradeReport, Overall, SessionReport
 from interviewer.settings import Settings
 from interviewer.store import SessionStore, UserStore, create_db_engine, upgrade_to_head
@@ -180,5 +180,5 @@ def fake_services(settings: Settings, *, corpus_dir: Path | None = None) -> Serv
         grader=lambda: grader,
         bank=lambda: cached_bank(corpus_dir or settings.corpus_dir),
         embedder_check=lambda: None,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=build_rate_limiter(settings, engine),
     )

@@ -71,9 +71,17 @@ def test_migrations_create_every_table_and_are_idempotent(db_settings: Settings)
     assert current_revision(engine) is None
     upgrade_to_head(engine)
     upgrade_to_head(engine)
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
     tables = set(inspect(engine).get_table_names())
-    assert {"users", "api_keys", "sessions", "messages", "seen_questions", "criterion_scores"} <= tables
+    assert {
+        "users",
+        "api_keys",
+        "sessions",
+        "messages",
+        "seen_questions",
+        "criterion_scores",
+        "rate_limits",
+    } <= tables
     engine.dispose()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -88,3 +88,13 @@ class CriterionScoreRow(Base):
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     overall: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RateLimitRow(Base):
+    """One caller's current rate-limit window, shared by every worker process on this database."""
+
+    __tablename__ = "rate_limits"
+
+    bucket_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start_ms: Mapped[int] = mapped_column(BigInteger)
+    hits: Mapped[int] = mapped_column(Integer)

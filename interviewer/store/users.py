@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from interviewer.errors import InputError
@@ -35,16 +36,23 @@ class UserStore:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def get_or_create(self, name: str) -> User:
-        """The user called `name`, created if new."""
+        """The user called `name`, created if new (also when several workers create it at once)."""
         name = name.strip()
         if not name or len(name) > 200:
             raise InputError("a user name must be 1-200 characters")
-        with self._sessions.begin() as db:
-            row = db.scalar(select(UserRow).where(UserRow.name == name))
-            if row is None:
-                row = UserRow(id=uuid.uuid4().hex, name=name)
+        existing = self.by_name(name)
+        if existing is not None:
+            return existing
+        row = UserRow(id=uuid.uuid4().hex, name=name)
+        try:
+            with self._sessions.begin() as db:
                 db.add(row)
-            return User(row.id, row.name)
+        except IntegrityError:  # another worker inserted it between our read and our insert
+            created = self.by_name(name)
+            if created is None:
+                raise
+            return created
+        return User(row.id, row.name)
 
     def by_name(self, name: str) -> User | None:
         with self._sessions() as db:

@@ -31,6 +31,17 @@ class TurnOut(BaseModel):
     role: str
     text: str
     kind: str | None = None
+    brain: str | None = Field(None, description="Which brain worded an interviewer line: offline | llm")
+
+
+class EventOut(BaseModel):
+    """Something that happened in the session besides the transcript (e.g. `llm_fallback`).
+
+    Only the kind and the turn it belongs to: details can name internal endpoints.
+    """
+
+    kind: str
+    turn_index: int | None = None
 
 
 class SessionOut(BaseModel):
@@ -42,6 +53,7 @@ class SessionOut(BaseModel):
     brain: str | None = None
     status: str
     turns: list[TurnOut]
+    events: list[EventOut] = []
     question_count: int
     report: SessionReport | None = None
 
@@ -133,6 +145,7 @@ def turn_out(turn: Any) -> TurnOut:
         role=str(_text(role)),
         text=str(text if text is not None else getattr(turn, "content", "")),
         kind=_text(getattr(turn, "kind", None)),
+        brain=_text(getattr(turn, "brain", None)),
     )
 
 
@@ -147,6 +160,7 @@ def session_out(state: Any) -> SessionOut:
         brain=_text(getattr(state, "brain", None)),
         status=str(_text(state.status)),
         turns=[turn_out(t) for t in state.turns],
+        events=[EventOut(kind=e.kind, turn_index=e.turn_index) for e in getattr(state, "events", []) or []],
         question_count=len(getattr(state, "questions", []) or []),
         report=getattr(state, "report", None),
     )

@@ -11,7 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FaultServer:
-    """Modes are consumed one per request: ok, 500, garbage, slow; `default` when the queue is empty."""
+    """Modes are consumed one per request: ok, 500, garbage, slow; `default` when the queue is empty.
+
+    An `ok` request answers with the next of `replies` (a script), or with `reply` once it is used up.
+    """
 
     def __init__(
         self, reply: str = "Thanks. Which metric would you use online?", default: str = "ok"
@@ -19,6 +22,7 @@ class FaultServer:
         self.reply = reply
         self.default = default
         self.modes: list[str] = []
+        self.replies: list[str] = []
         self.requests: list[dict] = []
         self.slow_s = 3.0
         self.lock = threading.Lock()
@@ -26,6 +30,10 @@ class FaultServer:
     def next_mode(self) -> str:
         with self.lock:
             return self.modes.pop(0) if self.modes else self.default
+
+    def next_reply(self) -> str:
+        with self.lock:
+            return self.replies.pop(0) if self.replies else self.reply
 
 
 def _handler(server_state: FaultServer) -> type[BaseHTTPRequestHandler]:
@@ -45,9 +53,10 @@ def _handler(server_state: FaultServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(server_state.slow_s)
                 self._send(200, "application/json", b"{}")
             elif body.get("stream"):
-                self._stream(server_state.reply)
+                self._stream(server_state.next_reply())
             else:
-                self._send(200, "application/json", json.dumps(_completion(server_state.reply)).encode())
+                completion = _completion(server_state.next_reply())
+                self._send(200, "application/json", json.dumps(completion).encode())
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
             try:

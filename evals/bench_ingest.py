@@ -24,11 +24,11 @@ def _raw_encode(embedder: Any, texts: list[str], batch_size: int) -> float:
 
 def bench_ingest(settings: Settings, *, quick: bool) -> dict[str, Any]:
     """Pipeline chunks/s vs raw encode chunks/s on the same chunks (same batch size), and re-ingest."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from ingest.pipeline import ingest
     from ingest.store import open_store
 
-    embedder = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    embedder = embedder_for(settings)
     embedder.embed(["warm up the model before timing anything"])
     runs = 1 if quick else 3
     pipeline_rates, raw_rates, reingest_s, first_s = [], [], [], []

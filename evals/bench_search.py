@@ -126,10 +126,10 @@ def _latencies(retriever: Any, embedder: Any, queries: list[str]) -> dict[str, A
 
 def bench_search(settings: Settings, *, quick: bool) -> dict[str, Any]:
     """Latency on the shipped corpus and on the synthetic collection, plus HNSW recall@10 there."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from ingest.retrieval import build_retriever, ensure_ingested
 
-    embedder = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    embedder = embedder_for(settings)
     queries = _query_texts(settings, 60 if quick else 300)
     ensure_ingested(settings)
     shipped = _latencies(build_retriever(settings), embedder, queries)

@@ -8,11 +8,14 @@ import re
 import threading
 from collections.abc import Sequence
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from interviewer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from interviewer.settings import Settings
 
 PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
@@ -32,8 +35,11 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """sentence-transformers model; `all-MiniLM-L6-v2` resolves to the PyPI-packaged copy."""
 
-    def __init__(self, model: str = PACKAGED_MINILM, batch_size: int = 64) -> None:
+    def __init__(self, model: str = PACKAGED_MINILM, batch_size: int = 64, threads: int = 1) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)  # process-wide: see Settings.embedding_threads
 
         self.name = model
         self.batch_size = batch_size
@@ -103,8 +109,14 @@ class HashingEmbedder:
 
 
 @cache
-def shared_embedder(model: str = PACKAGED_MINILM, batch_size: int = 64) -> Embedder:
+def shared_embedder(model: str = PACKAGED_MINILM, batch_size: int = 64, threads: int = 1) -> Embedder:
     """One loaded model per process (loading costs seconds; the model is read-only)."""
     if model.startswith("hashing"):
         return HashingEmbedder()
-    return SentenceTransformerEmbedder(model, batch_size)
+    return SentenceTransformerEmbedder(model, batch_size, threads)
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The process's shared embedder as the settings configure it."""
+    threads = settings.embedding_threads
+    return shared_embedder(settings.embedding_model, settings.embedding_batch_size, threads)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ingest.embedder import Embedder
+from ingest.embedding_cache import CachedEmbedder
 from interviewer.bank import Criterion, Question, Rubric
 from interviewer.evidence_scoring import (
     CriterionFeatures,
@@ -79,7 +80,7 @@ class Evidence:
         return [c.criterion_id for c in sorted(weak, key=lambda c: c.strength)]
 
 
-SENTENCE_BATCH = 8
+SENTENCE_BATCH = 8  # length-sorted mini-batches of a few sentences pad less than one big batch
 
 
 class EvidenceAnalyzer:
@@ -88,7 +89,7 @@ class EvidenceAnalyzer:
     def __init__(self, embedder: Embedder, thresholds: EvidenceThresholds | None = None) -> None:
         self.embedder = embedder
         self.thresholds = thresholds or EvidenceThresholds()
-        self._cache: dict[str, np.ndarray] = {}
+        self._cached = CachedEmbedder(embedder, mini_batch=SENTENCE_BATCH)
 
     def analyze(
         self,
@@ -107,7 +108,7 @@ class EvidenceAnalyzer:
         if not usable:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
             return self._empty(rubric, points, flags or ("empty",), sentences)
-        sent_vecs = self.embed_sentences([s.text for s in usable])
+        sent_vecs = self.vectors([s.text for s in usable])
         kp_scores, kp_spans = self._key_point_scores(points, usable, sent_vecs)
         signals = round_signals(rubric.round, text, [s.text for s in usable])
         calibration = self.thresholds.for_round(rubric.round.value)
@@ -139,26 +140,10 @@ class EvidenceAnalyzer:
         signals = round_signals(rubric.round, "", [])
         return Evidence(kps, criteria, flags, signals, sentences, 0.0)
 
-    def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
-        """The answer's sentence embeddings, in length-sorted mini-batches (less padding, same vectors)."""
-        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
-        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        for start in range(0, len(order), SENTENCE_BATCH):
-            chunk = order[start : start + SENTENCE_BATCH]
-            out[chunk] = self.embedder.embed([texts[i] for i in chunk])
-        return out
-
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts`, cached per text (key points, criteria and prompts repeat)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            if len(self._cache) > 8192:
-                self._cache.clear()
-            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
-                self._cache[t] = v
-        if not texts:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        """Embeddings of `texts`, cached per text: rubric texts and key points repeat on every answer,
+        and during an interview so do the candidate's sentences from earlier turns."""
+        return self._cached.embed(texts)
 
     def _key_point_scores(
         self, points: list[str], sentences: list[Span], sent_vecs: np.ndarray

@@ -67,14 +67,14 @@ def build_brains(
 
 def build_interviewer(settings: Settings, *, chat_model: ChatModel | None = None) -> Interviewer:
     """The interviewer for these settings; `chat_model` replaces the configured LLM endpoint (tests)."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from interviewer.bank import cached_bank
     from interviewer.grader import Grader, shared_analyzer
 
     if settings.brain == "llm" and chat_model is None and not settings.llm_base_url:
         build_chat_model(settings)  # fails fast, naming the variable, before any model is loaded
     bank = cached_bank(settings.corpus_dir)
-    analyzer = shared_analyzer(shared_embedder(settings.embedding_model, settings.embedding_batch_size))
+    analyzer = shared_analyzer(embedder_for(settings))
     retriever = optional_retriever(settings)
     return Interviewer(
         bank,

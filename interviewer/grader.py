@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from interviewer.bank import LEVEL_LABELS, Bank, Question, Rubric
-from interviewer.evidence import Evidence, EvidenceAnalyzer
+from interviewer.evidence import Evidence, EvidenceAnalyzer, criterion_texts
 from interviewer.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
 from interviewer.redflags import FLAG_CAPS
 from interviewer.report import CriterionScore, GradeReport, Overall, SessionReport
@@ -67,6 +67,16 @@ class Grader:
         self.bank = bank
         self.analyzer = analyzer
         self.guides = GuideSearch(retriever)
+
+    def prepare(self) -> int:
+        """Embed the bank's fixed texts (rubric criteria, key points, prompts) ahead of the first answer.
+
+        A few seconds once per process (the API does it at start-up), so that grading a new answer
+        embeds only the candidate's sentences. Returns the number of texts now cached.
+        """
+        texts = [t for r in self.bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
+        texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points)]
+        return len(self.analyzer.vectors(texts))
 
     def grade_answer(self, round_: Round, attempt: QuestionAttempt) -> GradeReport:
         """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""
@@ -206,10 +216,10 @@ def session_criteria(rubric: Rubric, reports: list[GradeReport]) -> list[Criteri
 
 def build_grader(settings: Settings) -> Grader:
     """The grader for these settings: shipped bank, shared embedder, the retriever when ingested."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from interviewer.bank import cached_bank
 
-    embedder = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    embedder = embedder_for(settings)
     return Grader(cached_bank(settings.corpus_dir), shared_analyzer(embedder), _optional_retriever(settings))
 
 

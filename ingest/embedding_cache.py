@@ -1,0 +1,82 @@
+"""An Embedder wrapper that remembers vectors by text.
+
+Grading re-reads the same texts all the time: rubric criteria, key points and prompts on every
+answer, and during an interview every earlier sentence of the candidate on each new turn. Only
+text never seen before costs an embedding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ingest.embedder import Embedder
+
+DEFAULT_CAPACITY = 16384  # ~25 MB of 384-d float32 vectors
+
+
+class CachedEmbedder:
+    """Embeds only texts it has not seen; least recently used vectors leave first when full.
+
+    `mini_batch` embeds the misses in length-sorted batches of that size (less padding for the
+    short, uneven sentences of an answer); the vectors are the same either way.
+    """
+
+    def __init__(
+        self, inner: Embedder, capacity: int = DEFAULT_CAPACITY, mini_batch: int | None = None
+    ) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.max_tokens = inner.max_tokens
+        self.capacity = capacity
+        self.mini_batch = mini_batch
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
+        found = self._lookup(unique)
+        missing = [t for t in unique if t not in found]
+        if missing:
+            fresh = dict(zip(missing, self._embed_missing(missing), strict=True))
+            self._remember(fresh)
+            found.update(fresh)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def _lookup(self, texts: list[str]) -> dict[str, np.ndarray]:
+        found = {}
+        with self._lock:
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+        return found
+
+    def _remember(self, fresh: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            self._vectors.update(fresh)
+            while len(self._vectors) > self.capacity:
+                self._vectors.popitem(last=False)
+
+    def _embed_missing(self, texts: list[str]) -> np.ndarray:
+        if not self.mini_batch:
+            return self.inner.embed(texts)
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.mini_batch):
+            rows = order[start : start + self.mini_batch]
+            out[rows] = self.inner.embed([texts[i] for i in rows])
+        return out

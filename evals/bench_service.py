@@ -75,13 +75,19 @@ class RssSampler:
 def running_server(settings: Settings, port: int, log_path: Path):  # type: ignore[no-untyped-def]
     """`mock-interviewer serve` in a child process on 127.0.0.1:port; killed on exit."""
     env = dict(os.environ)
-    env.update(
+    env.pop("MI_CHROMA_URL", None)
+    env.update(  # the server must read the corpus the bench ingested, whatever the caller's environment
         MI_DATA_DIR=str(settings.data_dir),
+        MI_CORPUS_DIR=str(settings.corpus_dir),
+        MI_COLLECTION=settings.collection,
+        MI_EMBEDDING_MODEL=settings.embedding_model,
         MI_DATABASE_URL=f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}",
         MI_RATE_LIMIT_PER_MINUTE="1000000",  # one local user stands in for N candidates
         MI_REQUIRE_API_KEYS="false",
         MI_BRAIN="offline",
     )
+    if settings.chroma_url:
+        env["MI_CHROMA_URL"] = settings.chroma_url
     exe = Path(sys.executable).with_name("mock-interviewer")
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -163,13 +169,39 @@ async def _load(base: str, concurrency: int, budget_s: float, think_s: float) ->
     return stats, wall
 
 
-def bench_service(settings: Settings, *, quick: bool, think_s: float = 1.0) -> dict[str, Any]:
-    """Turns/s, turn latency p50/p99, error rate and peak RSS at each concurrency level."""
+def _level_result(n: int, stats: LoadStats, wall: float, peak_rss_mb: float) -> dict[str, Any]:
+    return {
+        "candidates": n,
+        "wall_s": round(wall, 2),
+        "turns": len(stats.turn_ms),
+        "turns_per_s": round(len(stats.turn_ms) / wall, 2) if wall else 0.0,
+        "turn_latency": latency_summary(stats.turn_ms),
+        "session_start_latency": latency_summary(stats.start_ms),
+        "interviews_completed": stats.interviews_completed,
+        "requests": stats.requests,
+        "error_rate": round(stats.errors / max(stats.requests, 1), 4),
+        "error_examples": stats.error_examples,
+        "peak_rss_mb_so_far": peak_rss_mb,
+    }
+
+
+def bench_service(
+    settings: Settings,
+    *,
+    quick: bool,
+    think_s: float = 1.0,
+    levels: tuple[int, ...] | None = None,
+    budget_s: float | None = None,
+) -> dict[str, Any]:
+    """Turns/s, turn latency p50/p99, error rate and peak RSS at each concurrency level.
+
+    `levels` and `budget_s` (per level) default to the quick or full run; tests pass tiny ones.
+    """
     from ingest.retrieval import ensure_ingested
 
     ensure_ingested(settings)  # the server shares the ingested corpus; sessions go to a temp database
-    levels = (5, 10) if quick else (10, 50, 100)
-    budget_s = 60.0 if quick else 240.0
+    levels = levels or ((5, 10) if quick else (10, 50, 100))
+    budget_s = budget_s or (60.0 if quick else 240.0)
     out: dict[str, Any] = {"think_time_s": think_s, "workers": 1, "levels": {}, "targets": []}
     with tempfile.TemporaryDirectory(prefix="mi-bench-serve-") as tmp:
         port = free_port()
@@ -177,19 +209,7 @@ def bench_service(settings: Settings, *, quick: bool, think_s: float = 1.0) -> d
             out["idle_rss_mb"] = round(rss_kb(proc.pid) / 1024, 1)
             for n in levels:
                 stats, wall = asyncio.run(_load(f"http://127.0.0.1:{port}", n, budget_s, think_s))
-                out["levels"][str(n)] = {
-                    "candidates": n,
-                    "wall_s": round(wall, 2),
-                    "turns": len(stats.turn_ms),
-                    "turns_per_s": round(len(stats.turn_ms) / wall, 2) if wall else 0.0,
-                    "turn_latency": latency_summary(stats.turn_ms),
-                    "session_start_latency": latency_summary(stats.start_ms),
-                    "interviews_completed": stats.interviews_completed,
-                    "requests": stats.requests,
-                    "error_rate": round(stats.errors / max(stats.requests, 1), 4),
-                    "error_examples": stats.error_examples,
-                    "peak_rss_mb_so_far": rss.peak_mb,
-                }
+                out["levels"][str(n)] = _level_result(n, stats, wall, rss.peak_mb)
         out["peak_rss_mb"] = rss.peak_mb
     at = "50" if "50" in out["levels"] else str(levels[-1])
     p99 = out["levels"][at]["turn_latency"].get("p99_ms")

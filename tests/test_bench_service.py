@@ -1,0 +1,43 @@
+"""The service bench in quick mode, shrunk: `serve` on 127.0.0.1, two simulated candidates, no errors.
+
+Structure and correctness only; the latency numbers come from `mock-interviewer bench`, never from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evals.bench_service import bench_service
+from interviewer.settings import load_settings
+
+pytestmark = pytest.mark.slow
+
+LATENCY_KEYS = {"n", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "mean_ms"}
+
+
+def test_quick_service_bench_runs_full_interviews_without_errors(tmp_path: Path) -> None:
+    # The hashing embedder keeps the corpus ingest quick; the server is told to use it too.
+    settings = load_settings(data_dir=tmp_path / "data", embedding_model="hashing")
+    out = bench_service(settings, quick=True, levels=(2,), think_s=0.05, budget_s=120)
+
+    assert set(out) >= {"think_time_s", "workers", "levels", "targets", "idle_rss_mb", "peak_rss_mb"}
+    assert list(out["levels"]) == ["2"]
+    level = out["levels"]["2"]
+    assert level["error_rate"] == 0, level["error_examples"]
+    assert level["candidates"] == 2 and level["interviews_completed"] == 2
+    assert level["requests"] == 2 + level["turns"]  # one start per candidate, then its turns
+    assert level["turns"] >= 4  # at least an answer and the /end for each
+    assert set(level["turn_latency"]) == LATENCY_KEYS and level["turn_latency"]["n"] == level["turns"]
+    assert level["session_start_latency"]["n"] == 2
+    assert 0 < out["idle_rss_mb"] <= out["peak_rss_mb"]
+    names = [t["name"] for t in out["targets"]]
+    assert names == [
+        "turn p99 ms at 2 concurrent",
+        "error rate (all levels)",
+        "peak RSS MB of the API process",
+    ]
+    assert {"value", "target", "met"} <= set(out["targets"][0])
+    error_target = out["targets"][1]
+    assert error_target["value"] == 0 and error_target["met"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Sequence
@@ -18,6 +19,12 @@ from interviewer.settings import Settings
 RETRIEVAL_SET = Path(__file__).with_name("retrieval_set.yaml")
 METHODS: tuple[Method, ...] = ("dense", "bm25", "hybrid")
 DEPTH = 10
+SPLITS = ("tune", "held")  # knobs are tuned on "tune" only; "held" is the honest number next to it
+
+
+def split_of(query_id: str) -> str:
+    """Deterministic half of a query by its id (sha256 parity): stable when queries are added."""
+    return SPLITS[int(hashlib.sha256(query_id.encode()).hexdigest(), 16) % 2]
 
 
 class Label(BaseModel):
@@ -118,59 +125,69 @@ def run_retrieval_eval(
         retriever = build_retriever(settings)
     resolved = resolve_labels(dataset, retriever.store.get())
     queries = dataset.queries[::3] if quick else dataset.queries
-    per_query: list[dict] = []
-    totals = {m: dict.fromkeys(_metric_names(), 0.0) for m in METHODS}
-    latency = {m: 0.0 for m in METHODS}
-    for query in queries:
-        relevant = [resolved[label.key] for label in query.relevant]
-        row: dict = {
-            "id": query.id,
-            "query": query.query,
-            "relevant": [label.key for label in query.relevant],
-        }
-        hits: list[Hit] = []
-        for method in METHODS:
-            started = time.perf_counter()
-            hits = retriever.search(
-                query.query, k=DEPTH, round=query.round, doc_type=query.type, method=method
-            )
-            latency[method] += time.perf_counter() - started
-            metrics = score_ranking([h.id for h in hits], relevant)
-            for name, value in metrics.items():
-                totals[method][name] += value
-            row[method] = {
-                "recall@5": metrics["recall@5"],
-                "mrr@10": metrics["mrr@10"],
-                "retrieved": _ids(hits),
-            }
-        row["contexts"] = [h.text for h in hits[:5]]  # hybrid, the last method run
-        row["reference_contexts"] = [r.text for r in retriever.store.get(ids=sorted(set().union(*relevant)))]
-        per_query.append(row)
-    n = len(queries)
-    methods = {
-        m: {
-            **{k: round(v / n, 4) for k, v in totals[m].items()},
-            "mean_latency_ms": round(1000 * latency[m] / n, 2),
-        }
-        for m in METHODS
-    }
+    per_query = [_run_query(retriever, query, resolved) for query in queries]
+    methods = _aggregate(per_query)
     unresolved = sorted(key for key, ids in resolved.items() if not ids)
     thresholds = dataset.thresholds
     passed = not unresolved and all(
         methods["hybrid"]["recall@5"] >= v for k, v in thresholds.items() if k == "hybrid_recall_at_5"
     )
     return {
-        "queries": n,
+        "queries": len(queries),
         "quick": quick,
         "collection": retriever.store.name,
         "embedder": retriever.embedder.name,
+        "fusion": retriever.fusion,
+        "alpha": retriever.alpha,
         "rrf_k": retriever.rrf_k,
         "candidate_depth": retriever.depth,
         "methods": methods,
+        "splits": {
+            name: {"queries": sum(r["split"] == name for r in per_query), "methods": _aggregate(rows)}
+            for name in SPLITS
+            if (rows := [r for r in per_query if r["split"] == name])
+        },
         "thresholds": thresholds,
         "unresolved_labels": unresolved,
         "passed": passed,
         "per_query": per_query,
+    }
+
+
+def _run_query(retriever: Retriever, query: LabeledQuery, resolved: dict[str, set[str]]) -> dict:
+    """One labeled query through every method: its metrics, retrieved ids and latencies."""
+    relevant = [resolved[label.key] for label in query.relevant]
+    row: dict = {
+        "id": query.id,
+        "split": split_of(query.id),
+        "query": query.query,
+        "relevant": [label.key for label in query.relevant],
+    }
+    hits: list[Hit] = []
+    for method in METHODS:
+        started = time.perf_counter()
+        hits = retriever.search(query.query, k=DEPTH, round=query.round, doc_type=query.type, method=method)
+        elapsed = time.perf_counter() - started
+        metrics = score_ranking([h.id for h in hits], relevant)
+        row[method] = {
+            **metrics,
+            "latency_s": elapsed,
+            "retrieved": _ids(hits),
+        }
+    row["contexts"] = [h.text for h in hits[:5]]  # hybrid, the last method run
+    row["reference_contexts"] = [r.text for r in retriever.store.get(ids=sorted(set().union(*relevant)))]
+    return row
+
+
+def _aggregate(rows: Sequence[dict]) -> dict[str, dict[str, float]]:
+    """Mean of each metric (and latency in ms) per method over `rows`."""
+    n = len(rows)
+    return {
+        m: {
+            **{name: round(sum(r[m][name] for r in rows) / n, 4) for name in _metric_names()},
+            "mean_latency_ms": round(1000 * sum(r[m]["latency_s"] for r in rows) / n, 2),
+        }
+        for m in METHODS
     }
 
 
@@ -183,21 +200,32 @@ def _ids(hits: list[Hit]) -> list[str]:
 
 
 def format_retrieval_table(result: dict) -> str:
-    """A markdown table: one row per method, recall@5/10, MRR@10, nDCG@10, mean latency."""
+    """Markdown tables: one row per method, recall@5/10, MRR@10, nDCG@10, mean latency; all, then halves."""
+    fusion = (
+        f"score fusion alpha={result['alpha']}"
+        if result.get("fusion", "rrf") == "score"
+        else f"RRF k={result['rrf_k']}"
+    )
     lines = [
-        f"Retrieval on {result['queries']} labeled queries ({result['embedder']}, RRF k={result['rrf_k']}, "
+        f"Retrieval on {result['queries']} labeled queries ({result['embedder']}, hybrid: {fusion}, "
         f"depth {result['candidate_depth']})",
-        "",
-        "| method | recall@5 | recall@10 | MRR@10 | nDCG@10 | mean ms |",
-        "|---|---|---|---|---|---|",
     ]
-    for method in METHODS:
-        m = result["methods"][method]
-        lines.append(
-            f"| {method} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | {m['mrr@10']:.3f} | "
-            f"{m['ndcg@10']:.3f} | {m['mean_latency_ms']:.1f} |"
-        )
+    blocks = [("all", result["queries"], result["methods"])]
+    blocks += [(name, s["queries"], s["methods"]) for name, s in result.get("splits", {}).items()]
+    for name, count, methods in blocks:
+        lines += ["", f"{name} ({count} queries)", "", *_method_rows(methods)]
     if result["unresolved_labels"]:
         lines.append("")
         lines.append("unresolved labels (corpus changed?): " + ", ".join(result["unresolved_labels"]))
     return "\n".join(lines)
+
+
+def _method_rows(methods: dict) -> list[str]:
+    rows = ["| method | recall@5 | recall@10 | MRR@10 | nDCG@10 | mean ms |", "|---|---|---|---|---|---|"]
+    for method in METHODS:
+        m = methods[method]
+        rows.append(
+            f"| {method} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | {m['mrr@10']:.3f} | "
+            f"{m['ndcg@10']:.3f} | {m['mean_latency_ms']:.1f} |"
+        )
+    return rows

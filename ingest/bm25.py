@@ -26,7 +26,7 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()
 # Part of every index key: a change to tokenizing or weighting must invalidate cached indexes.
-INDEX_VERSION = "bm25-v2-snowball"
+INDEX_VERSION = "bm25-v3-hyphen-parts"
 
 
 def _stem(word: str) -> str:
@@ -39,8 +39,13 @@ _NORMALIZED: dict[str, str] = {}  # raw token -> stemmed term ("" for a stopword
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens without stopwords, lightly stemmed."""
+    """Lower-cased word tokens without stopwords, lightly stemmed; a hyphenated word also gives its parts.
+
+    'training-serving' stays one term (an exact compound match is strong evidence) and adds 'training'
+    and 'serving', so the query 'learning rate' meets the corpus's 'learning-rate-schedules'.
+    """
     raw = _TOKEN.findall(text.lower())
+    raw += [part for token in raw if "-" in token for part in token.split("-")]
     # map/filter over a dict keep the per-token work in C: this loop dominates indexing 100k chunks.
     for token in set(raw).difference(_NORMALIZED):
         _NORMALIZED[token] = "" if token in _STOPWORDS else _stem(token)

@@ -1,10 +1,10 @@
-"""Search over an ingested collection: dense (Chroma), BM25, or both fused by reciprocal rank fusion."""
+"""Search over an ingested collection: dense (Chroma), BM25, or both fused on normalised scores."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,24 +18,28 @@ from interviewer.rounds import ROUND_NAMES
 from interviewer.settings import Settings
 
 Method = Literal["dense", "bm25", "hybrid"]
+Fusion = Literal["score", "rrf"]
 DOC_TYPES = ("guide", "question", "rubric")
 WIDEN = 8  # unfiltered over-fetch factor before falling back to a filtered vector query
 _HIDDEN_METADATA = ("file_hash",)
+_SECTION_FIELDS = ("source", "section", "question_id", "criterion_id")  # one section, question or criterion
 
 __all__ = [
     "DOC_TYPES",
     "Hit",
     "Retriever",
     "build_retriever",
+    "demote_repeated_sections",
     "ensure_ingested",
     "reciprocal_rank_fusion",
+    "score_fusion",
     "validate_filters",
 ]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result. `score` is the fused RRF score (hybrid), cosine similarity (dense) or BM25."""
+    """One search result. `score` is the fused score (hybrid), cosine similarity (dense) or BM25."""
 
     id: str
     text: str
@@ -54,6 +58,47 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
+def score_fusion(
+    dense: Sequence[tuple[str, float]], lexical: Sequence[tuple[str, float]], alpha: float = 0.7
+) -> list[tuple[str, float]]:
+    """alpha * min-max cosine + (1 - alpha) * BM25 / best BM25, over the union of both candidate lists.
+
+    Unlike rank fusion this keeps the margins: a chunk far ahead on cosine is not pulled down because
+    BM25 ranks it low. A BM25-only candidate's cosine is unknown but at most the last dense one's, so
+    it gets that (the upper bound). Inputs are (id, score) pairs, best first.
+    """
+    cosine = dict(dense)
+    floor = min(cosine.values(), default=0.0)
+    ceiling = max(cosine.values(), default=0.0)
+    span = ceiling - floor or 1.0
+    best_lexical = max((score for _, score in lexical), default=0.0) or 1.0
+    bm25 = dict(lexical)
+    fused = {
+        doc_id: alpha * (cosine.get(doc_id, floor) - floor) / span
+        + (1 - alpha) * bm25.get(doc_id, 0.0) / best_lexical
+        for doc_id in (*cosine, *bm25)
+    }
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def demote_repeated_sections(
+    ranked: Sequence[tuple[str, float]], metadata: dict[str, Mapping[str, object]]
+) -> list[tuple[str, float]]:
+    """Best chunk of each section first, further chunks of a section after them, order kept within each.
+
+    Two chunks of one guide section in the top k repeat one source of advice and push out another.
+    """
+    seen: set[tuple[object, ...]] = set()
+    first: list[tuple[str, float]] = []
+    repeats: list[tuple[str, float]] = []
+    for doc_id, score in ranked:
+        meta = metadata.get(doc_id, {})
+        key = tuple(meta.get(field) for field in _SECTION_FIELDS) if meta else (doc_id,)
+        (repeats if key in seen else first).append((doc_id, score))
+        seen.add(key)
+    return first + repeats
+
+
 class Retriever:
     """Dense + BM25 retrieval with metadata filters over one vector-store collection."""
 
@@ -63,6 +108,8 @@ class Retriever:
         embedder: Embedder,
         *,
         index_path: Path | None = None,
+        fusion: Fusion = "score",
+        alpha: float = 0.7,
         rrf_k: int = 60,
         depth: int = 20,
         weights: tuple[float, float] = (1.0, 0.5),
@@ -71,7 +118,9 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.index_path = index_path
-        self.rrf_k = rrf_k
+        self.fusion = fusion
+        self.alpha = alpha  # dense share of the fused score (fusion="score")
+        self.rrf_k = rrf_k  # rrf_k and weights: fusion="rrf" only
         self.depth = depth
         self.weights = weights  # (dense, bm25) in the fusion
         self._freshness_s = freshness_s
@@ -103,9 +152,15 @@ class Retriever:
         dense = self._dense(query, depth, where)
         index = self.bm25_index()
         lexical = index.top(query, depth, index.mask(where))
-        rankings = [[r.id for r in dense], [doc_id for doc_id, _ in lexical]]
-        fused = reciprocal_rank_fusion(rankings, self.rrf_k, self.weights)
-        return self._hits(fused[:k], {r.id: r for r in dense})
+        if self.fusion == "rrf":
+            rankings = [[r.id for r in dense], [doc_id for doc_id, _ in lexical]]
+            fused = reciprocal_rank_fusion(rankings, self.rrf_k, self.weights)
+        else:
+            fused = score_fusion([(r.id, 1.0 - r.distance) for r in dense], lexical, self.alpha)
+        window = fused[: 2 * k]  # demotion looks this far, so metadata lookups stay a handful of ids
+        known = self._records([doc_id for doc_id, _ in window], {r.id: r for r in dense})
+        window = demote_repeated_sections(window, {doc_id: r.metadata for doc_id, r in known.items()})
+        return self._hits(window[:k], known)
 
     def _dense(self, query: str, k: int, where: Where | None) -> list[StoredRecord]:
         vector = self.embedder.embed([query])[0]
@@ -119,10 +174,14 @@ class Retriever:
             return matches[:k]
         return self.store.query(vector, k, where)
 
-    def _hits(self, ranked: Sequence[tuple[str, float]], known: dict[str, StoredRecord]) -> list[Hit]:
-        missing = [doc_id for doc_id, _ in ranked if doc_id not in known]
+    def _records(self, ids: Sequence[str], known: dict[str, StoredRecord]) -> dict[str, StoredRecord]:
+        missing = [doc_id for doc_id in ids if doc_id not in known]
         if missing:
             known = {**known, **{r.id: r for r in self.store.get(ids=missing)}}
+        return known
+
+    def _hits(self, ranked: Sequence[tuple[str, float]], known: dict[str, StoredRecord]) -> list[Hit]:
+        known = self._records([doc_id for doc_id, _ in ranked], known)
         return [_hit(known[doc_id], score) for doc_id, score in ranked if doc_id in known]
 
     def bm25_index(self) -> BM25Index:

@@ -92,8 +92,49 @@ def test_retrieval_eval_labels_resolve_and_hybrid_is_strong(
     retriever = build_retriever(ingested_settings, embedder=real_embedder)
     result = run_retrieval_eval(ingested_settings, retriever=retriever)
     assert result["unresolved_labels"] == [], "labels must match the current corpus"
-    hybrid, bm25 = result["methods"]["hybrid"], result["methods"]["bm25"]
-    assert hybrid["recall@10"] >= 0.85 and hybrid["recall@5"] >= bm25["recall@5"]
-    assert 0 < hybrid["mrr@10"] <= 1 and 0 < hybrid["ndcg@10"] <= 1
+    hybrid, dense, bm25 = (result["methods"][m] for m in ("hybrid", "dense", "bm25"))
+    # Measured 95 queries: hybrid recall@5 0.896, recall@10 0.923, dense recall@5 0.882 (issue #2).
+    assert hybrid["recall@5"] >= 0.87 and hybrid["recall@10"] >= 0.90
+    assert hybrid["recall@5"] >= max(dense["recall@5"], bm25["recall@5"]), "fusion must beat each input"
+    assert 0.8 <= hybrid["mrr@10"] <= 1 and 0.8 <= hybrid["ndcg@10"] <= 1
+    assert {name: s["queries"] for name, s in result["splits"].items()} == {"tune": 43, "held": 52}
     table = format_retrieval_table(result)
-    assert "| hybrid |" in table and "| dense |" in table and "| bm25 |" in table
+    assert "| hybrid |" in table and "| dense |" in table and "| bm25 |" in table and "held (52" in table
+
+
+def test_score_fusion_keeps_a_clear_dense_lead() -> None:
+    from ingest.retrieval import reciprocal_rank_fusion, score_fusion
+
+    dense = [("lead", 0.62), ("b", 0.40), ("c", 0.39)]
+    lexical = [("b", 9.0), ("c", 8.0), ("lead", 1.0)]
+    # Rank fusion only sees positions, so agreement on b outweighs the dense margin of "lead".
+    assert reciprocal_rank_fusion([[d for d, _ in dense], [d for d, _ in lexical]])[0][0] == "b"
+    fused = score_fusion(dense, lexical, alpha=0.7)
+    assert fused[0][0] == "lead"
+    # A BM25-only hit gets the lowest dense score, so a strong keyword match can still rank.
+    fused = score_fusion([("x", 0.5), ("y", 0.3)], [("kw", 10.0), ("y", 1.0)], alpha=0.5)
+    assert [doc for doc, _ in fused] == ["kw", "x", "y"]
+    assert score_fusion([], []) == []
+
+
+def test_repeated_sections_go_after_other_sections() -> None:
+    from ingest.retrieval import demote_repeated_sections
+
+    meta = {
+        "a1": {"source": "g.md", "section": "A"},
+        "a2": {"source": "g.md", "section": "A"},
+        "b": {"source": "g.md", "section": "B"},
+        "q1": {"source": "q.yaml", "section": "recommendation", "question_id": "q1"},
+        "q2": {"source": "q.yaml", "section": "recommendation", "question_id": "q2"},
+    }
+    ranked = [("a1", 0.9), ("a2", 0.8), ("q1", 0.7), ("q2", 0.6), ("b", 0.5), ("unknown", 0.4)]
+    assert [d for d, _ in demote_repeated_sections(ranked, meta)] == ["a1", "q1", "q2", "b", "unknown", "a2"]
+
+
+def test_bm25_hyphenated_words_also_match_their_parts() -> None:
+    from ingest.bm25 import BM25Index, tokenize
+
+    terms = tokenize("learning-rate schedules")
+    assert {"learn", "rate", "schedul"} <= set(terms) and len(terms) == 4  # the compound is kept too
+    index = BM25Index.build(["sched", "other"], ["learning-rate-schedules and warmup", "a learning curve"])
+    assert [doc for doc, _ in index.top("how to pick the learning rate", 2)] == ["sched", "other"]

@@ -255,12 +255,11 @@ class Interviewer:
             note = phrasing.pick(random.Random(f"{state.seed}:{len(state.turns)}"), phrasing.INJECTION_NOTE)
         if progress.follow_ups < state.max_follow_ups:
             rng = random.Random(f"{state.seed}:{len(state.turns)}:plan")
-            # Lines asked on earlier questions count as asked: the session never repeats a follow-up.
-            earlier = [t for q in state.questions if q is not progress for t in q.asked_texts]
-            view = progress.model_copy(update={"asked_texts": [*progress.asked_texts, *earlier]})
+            # The session's record of probe lines: a line asked on any question is never asked again.
+            session_lines = [t for q in state.questions if q is not progress for t in q.asked_texts]
             probe = plan_follow_up(
-                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=view, text=text,
-                rng=rng,
+                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=progress, text=text,
+                rng=rng, session_lines=session_lines,
             )  # fmt: skip
             if probe is not None:
                 progress.follow_ups += 1

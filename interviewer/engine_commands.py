@@ -11,7 +11,7 @@ from interviewer.flows import flow_for
 from interviewer.guard import split_secret_sentences
 from interviewer.planner import plan_hint
 from interviewer.rounds import Round
-from interviewer.session import SessionState
+from interviewer.session import SessionState, Turn
 
 if TYPE_CHECKING:
     from interviewer.engine import Interviewer
@@ -42,12 +42,20 @@ def decide_command(engine: Interviewer, state: SessionState, command: str) -> Mo
     return _hint(engine, state, index)
 
 
+def _last_asking_turn(state: SessionState, index: int) -> Turn | None:
+    """The interviewer's last question (main or follow-up) on question `index`: what is on the table."""
+    for turn in reversed(state.turns):
+        if turn.speaker == "interviewer" and turn.kind in ASKING_KINDS and turn.question_index == index:
+            return turn
+    return None
+
+
 def _last_follow_up(state: SessionState, index: int) -> str | None:
     """The follow-up currently on the table, if the last question asked was a follow-up."""
     progress = state.questions[index]
-    for turn in reversed(state.turns):
-        if turn.speaker == "interviewer" and turn.kind in ASKING_KINDS and turn.question_index == index:
-            return progress.asked_texts[-1] if turn.kind == "follow_up" and progress.asked_texts else None
+    turn = _last_asking_turn(state, index)
+    if turn is not None and turn.kind == "follow_up" and progress.asked_texts:
+        return progress.asked_texts[-1]
     return None
 
 
@@ -60,9 +68,12 @@ def _hint(engine: Interviewer, state: SessionState, index: int) -> Move:
     text = "\n\n".join(state.answers_for(index))
     evidence = engine._evidence(state, text, rubric, question) if text.strip() else None
     secrets = [*question.key_points, *split_secret_sentences(question.model_answer)] if question else []
+    on_table = _last_asking_turn(state, index)
+    # A hint right after a follow-up helps with what that follow-up asked, not with some other gap.
+    aim = on_table.target if on_table is not None and on_table.kind == "follow_up" else None
     line, key = plan_hint(
         flow=flow_for(Round(state.round)), rubric=rubric, evidence=evidence, progress=progress, text=text,
-        secrets=secrets,
+        secrets=secrets, aim=aim, question=question,
     )  # fmt: skip
     if line is None or key is None:
         return Move("hint", probe=None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interviewer.bank import Question, Rubric
@@ -41,8 +42,21 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _unused(progress: QuestionProgress, key: str, text: str) -> bool:
-    return key not in progress.asked_keys and _normal(text) not in {_normal(t) for t in progress.asked_texts}
+@dataclass(frozen=True)
+class Asked:
+    """What must not be asked again: this question's used keys, and every probe line of the session."""
+
+    keys: frozenset[str]
+    lines: frozenset[str]  # normalised
+
+    @classmethod
+    def of(cls, progress: QuestionProgress, session_lines: Iterable[str] = ()) -> Asked:
+        lines = {_normal(t) for t in (*progress.asked_texts, *session_lines)}
+        return cls(frozenset(progress.asked_keys), frozenset(lines))
+
+
+def _unused(asked: Asked, key: str, text: str) -> bool:
+    return key not in asked.keys and _normal(text) not in asked.lines
 
 
 def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
@@ -57,14 +71,14 @@ def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
 
 
 def _phase_probe(
-    phase: Phase, question: Question | None, rubric: Rubric, progress: QuestionProgress, rng: random.Random
+    phase: Phase, question: Question | None, rubric: Rubric, asked: Asked, rng: random.Random
 ) -> Probe | None:
     phase_key = f"phase:{phase.id}"
     if question is not None:
         scored = [
             (phase.matches(line), i, line)
             for i, line in enumerate(question.follow_ups)
-            if _unused(progress, f"fu:{i}", line)
+            if _unused(asked, f"fu:{i}", line)
         ]
         scored = [s for s in scored if s[0] > 0]
         if scored:
@@ -75,24 +89,22 @@ def _phase_probe(
         probes = rubric.criterion(criterion_id).probes
         for j, line in enumerate(probes):
             key = f"probe:{criterion_id}:{j}"
-            if _unused(progress, key, line) and phase.matches(line):
+            if _unused(asked, key, line) and phase.matches(line):
                 return Probe(line, (phase_key, key), phase_key, phase.name)
-    options = [p for p in phase.probes if _unused(progress, phase_key, p)]
+    options = [p for p in phase.probes if _unused(asked, phase_key, p)]
     if not options:  # every line for this phase was already asked in this session
         return None
     return Probe(options[rng.randrange(len(options))], (phase_key,), phase_key, phase.name)
 
 
-def _key_point_probe(
-    question: Question | None, evidence: Evidence | None, progress: QuestionProgress
-) -> Probe | None:
+def _key_point_probe(question: Question | None, evidence: Evidence | None, asked: Asked) -> Probe | None:
     if question is None or evidence is None:
         return None
     best: tuple[int, int, int] | None = None
     for kp in evidence.uncovered_key_points():
         wanted = _content(kp.text)
         for i, line in enumerate(question.follow_ups):
-            if not _unused(progress, f"fu:{i}", line):
+            if not _unused(asked, f"fu:{i}", line):
                 continue
             overlap = len(wanted & _content(line))
             if overlap and (best is None or overlap > best[0]):
@@ -105,22 +117,22 @@ def _key_point_probe(
     )
 
 
-def _criterion_probe(rubric: Rubric, evidence: Evidence | None, progress: QuestionProgress) -> Probe | None:
+def _criterion_probe(rubric: Rubric, evidence: Evidence | None, asked: Asked) -> Probe | None:
     weakest = evidence.uncovered_criteria() if evidence is not None else [c.id for c in rubric.criteria]
     for criterion_id in weakest:
         criterion = rubric.criterion(criterion_id)
         for j, line in enumerate(criterion.probes):
             key = f"probe:{criterion_id}:{j}"
-            if _unused(progress, key, line):
+            if _unused(asked, key, line):
                 return Probe(line, (key, f"criterion:{criterion_id}"), criterion_id, criterion.name)
     return None
 
 
-def _unasked_follow_up(question: Question | None, progress: QuestionProgress) -> Probe | None:
+def _unasked_follow_up(question: Question | None, asked: Asked) -> Probe | None:
     if question is None:
         return None
     for i, line in enumerate(question.follow_ups):
-        if _unused(progress, f"fu:{i}", line):
+        if _unused(asked, f"fu:{i}", line):
             return Probe(line, (f"fu:{i}",), f"fu:{i}", "the question's follow-up")
     return None
 
@@ -134,20 +146,26 @@ def plan_follow_up(
     progress: QuestionProgress,
     text: str,
     rng: random.Random,
+    session_lines: Iterable[str] = (),
 ) -> Probe | None:
-    """The next follow-up for a question, or None when nothing worth asking is left."""
+    """The next follow-up for a question, or None when nothing worth asking is left.
+
+    `session_lines` are the probe lines already asked on the session's other questions: a line is
+    never asked twice in one session, even where two questions share rubric probes or follow-ups.
+    """
     gap = flow.next_gap(text, progress.asked_keys)
+    asked = Asked.of(progress, session_lines)
 
     def structural() -> Probe | None:
-        return _phase_probe(gap, question, rubric, progress, rng) if gap is not None else None
+        return _phase_probe(gap, question, rubric, asked, rng) if gap is not None else None
 
     def key_points() -> Probe | None:
-        return _key_point_probe(question, evidence, progress)
+        return _key_point_probe(question, evidence, asked)
 
     def criteria() -> Probe | None:
         if evidence is None:  # no evidence layer: fall back to the bank's own follow-ups
-            return _unasked_follow_up(question, progress)
-        return _criterion_probe(rubric, evidence, progress)
+            return _unasked_follow_up(question, asked)
+        return _criterion_probe(rubric, evidence, asked)
 
     order = (
         (structural, key_points, criteria) if flow.structural_first else (key_points, structural, criteria)
@@ -159,6 +177,43 @@ def plan_follow_up(
     return None
 
 
+def _closest_criterion(rubric: Rubric, text: str) -> str | None:
+    """The criterion sharing the most content words (name, description, keywords, probes) with `text`."""
+    wanted = _content(text)
+    scored = [
+        (len(wanted & _content(" ".join([c.name, c.description, *c.keywords, *c.probes]))), -i, c.id)
+        for i, c in enumerate(rubric.criteria)
+    ]
+    best = max(scored, default=None)
+    return best[2] if best is not None and best[0] > 0 else None
+
+
+def aimed_criterion(
+    aim: str, flow: RoundFlow, rubric: Rubric, question: Question | None
+) -> tuple[Phase | None, str | None]:
+    """What a follow-up's target asked for: (the flow phase, the rubric criterion), either may be None."""
+    ids = [c.id for c in rubric.criteria]
+    kind, _, rest = aim.partition(":")
+    if aim in ids or (kind == "criterion" and rest in ids):
+        return None, rest if kind == "criterion" else aim
+    if kind == "phase":
+        phase = next((p for p in flow.phases if p.id == rest), None)
+        return phase, criterion_for_phase(rubric, phase) if phase else None
+    if kind in ("kp", "fu") and rest.isdigit() and question is not None:
+        texts = question.key_points if kind == "kp" else question.follow_ups
+        index = int(rest)
+        return None, _closest_criterion(rubric, texts[index]) if index < len(texts) else None
+    return None, None
+
+
+def _hint_lines(rubric: Rubric, criterion_ids: Iterable[str]) -> list[tuple[str, str]]:
+    return [
+        (line, f"{cid}:{level}")
+        for cid in criterion_ids
+        for level, line in enumerate(rubric.criterion(cid).hints)
+    ]
+
+
 def plan_hint(
     *,
     flow: RoundFlow,
@@ -167,13 +222,23 @@ def plan_hint(
     progress: QuestionProgress,
     text: str,
     secrets: list[str],
+    aim: str | None = None,
+    question: Question | None = None,
 ) -> tuple[str | None, str | None]:
-    """(hint line, hint key): the next, more specific rubric hint for the weakest area, or (None, None).
+    """(hint line, hint key): the next, more specific hint, or (None, None).
 
-    Hints for one criterion come in the rubric's order (general to specific); the first gap is the
-    round flow's if it maps to a criterion, else the weakest criterion. Hint lines that would reveal a
-    key point are skipped.
+    With `aim` (the target of the follow-up on the table) the hint is about what that follow-up asked
+    for: its flow phase's hint, then its criterion's rubric hints. Otherwise, and once those run out,
+    hints for one criterion come in the rubric's order (general to specific), the round flow's first
+    gap first, then the weakest criteria. Hint lines that would reveal a key point are skipped.
     """
+    candidates: list[tuple[str, str]] = []
+    if aim:
+        phase, aimed = aimed_criterion(aim, flow, rubric, question)
+        if phase is not None:
+            candidates.append((phase.hint, f"phase:{phase.id}:0"))
+        if aimed is not None:
+            candidates += _hint_lines(rubric, [aimed])
     order: list[str] = []
     gap = flow.next_gap(text, [])
     if gap is not None:
@@ -183,10 +248,7 @@ def plan_hint(
     weakest = evidence.uncovered_criteria() if evidence is not None else [c.id for c in rubric.criteria]
     order += [c for c in weakest if c not in order]
     order += [c.id for c in rubric.criteria if c.id not in order]
-    for criterion_id in order:
-        criterion = rubric.criterion(criterion_id)
-        for level, line in enumerate(criterion.hints):
-            key = f"{criterion_id}:{level}"
-            if key not in progress.hint_keys and not leaks(line, secrets):
-                return line, key
+    for line, key in [*candidates, *_hint_lines(rubric, order)]:
+        if key not in progress.hint_keys and not leaks(line, secrets):
+            return line, key
     return None, None

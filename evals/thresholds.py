@@ -32,6 +32,7 @@ class Check:
     op: str
     value: float
     why: str = ""
+    ci: bool = True  # False: reported but not asserted in quick/CI runs (e.g. latency on a shared runner)
 
     def describe(self) -> str:
         return f"{self.suite}.{self.path} {self.op} {self.value}"
@@ -42,6 +43,11 @@ class Outcome:
     check: Check
     actual: object
     passed: bool
+    report_only: bool = False  # evaluated and reported, never a failure (a `ci: false` check in quick mode)
+
+    @property
+    def failed(self) -> bool:
+        return not self.passed and not self.report_only
 
 
 @cache
@@ -70,7 +76,8 @@ def checks_for(suite: str, thresholds: Mapping[str, Any] | None = None) -> list[
         if entry.get("op") not in _OPS:
             raise ConfigError(f"thresholds: {suite}.{entry.get('path')}: unknown op {entry.get('op')!r}")
         why = str(entry.get("why", ""))
-        checks.append(Check(suite, str(entry["path"]), entry["op"], float(entry["value"]), why))
+        ci = bool(entry.get("ci", True))
+        checks.append(Check(suite, str(entry["path"]), entry["op"], float(entry["value"]), why, ci))
     return checks
 
 
@@ -93,9 +100,12 @@ def lookup(result: Mapping[str, Any], dotted: str) -> object:
 
 
 def evaluate(
-    suite: str, result: Mapping[str, Any], thresholds: Mapping[str, Any] | None = None
+    suite: str, result: Mapping[str, Any], thresholds: Mapping[str, Any] | None = None, *, quick: bool = False
 ) -> list[Outcome]:
-    """Every check of `suite` against `result`; a missing or NaN figure fails its check."""
+    """Every check of `suite` against `result`; a missing or NaN figure fails its check.
+
+    In a quick (CI) run, checks marked `ci: false` are still evaluated but only reported.
+    """
     outcomes = []
     for check in checks_for(suite, thresholds):
         actual = lookup(result, check.path)
@@ -105,5 +115,5 @@ def evaluate(
             and not math.isnan(float(actual))
             and _OPS[check.op](float(actual), check.value)
         )
-        outcomes.append(Outcome(check, actual, bool(ok)))
+        outcomes.append(Outcome(check, actual, bool(ok), report_only=quick and not check.ci))
     return outcomes

@@ -2,9 +2,11 @@
 
 Offline, always: evidence quotes verbatim in the transcript; rubric references that resolve (and
 descriptors that match the rubric's text); feedback sentences supported by a rubric/guide chunk, the
-question's revealed reference or a transcript span above a similarity threshold (real embedder);
-key-point leakage in interviewer lines before feedback. With a judge endpoint: ragas Faithfulness and
-ResponseRelevancy on the same sessions (NaN counted).
+question's revealed reference, the message of a red flag the grader raised, or a transcript span above a
+similarity threshold (real embedder); sentences stating a computed figure ("Overall 2.50/4", "Covered 2
+of 5 key points") are checked against the report's numbers instead; key-point leakage in interviewer
+lines before feedback. With a judge endpoint: ragas Faithfulness and ResponseRelevancy on the same
+sessions (NaN counted).
 """
 
 from __future__ import annotations
@@ -25,12 +27,45 @@ from interviewer.report import Feedback, SessionReport
 from interviewer.rounds import Round
 from interviewer.settings import Settings
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! ? followed by space, except after "e.g." / "i.e." / "vs." / "etc.".
+_SENTENCE = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.!?])\s+|\n+")
+# Sentences that state a computed figure (score, level, count), not a claim about content: checked for
+# consistency with the report's numbers instead of by similarity.
+_SCORE_STATEMENT = re.compile(
+    r"^(?:Session overall|Overall) \d|^Covered \d+ of \d+ key points|^Every criterion: |"
+    r"^(?:Strongest|Weakest) area: |^\d+ hint\(s\) used|^[^:]{1,60} \((?:level \d|insufficient evidence)\):"
+)
+_OVERALL = re.compile(r"^(?:Session overall|Overall) (\d+\.\d+)/4")
+# A short template label before the content ("To reach Lean Hire: <descriptor>"); the content is also scored.
+_LABEL = re.compile(r"^[^:.]{1,40}:\s+")
 
 
 def sentences(text: str, min_words: int = 4) -> list[str]:
     """`text` split into sentences of at least `min_words` words."""
     return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= min_words]
+
+
+def is_score_statement(sentence: str) -> bool:
+    return bool(_SCORE_STATEMENT.search(sentence))
+
+
+def score_consistent(sentence: str, scores: set[str]) -> bool:
+    """An "Overall x/4" statement names a score the report holds; other figure statements pass."""
+    match = _OVERALL.search(sentence)
+    return match is None or match.group(1) in scores
+
+
+def report_scores(report: SessionReport) -> set[str]:
+    """Every overall score in the report, formatted as feedback prints it."""
+    return {f"{report.overall.score:.2f}", *(f"{g.overall.score:.2f}" for g in report.questions)}
+
+
+def flag_messages(report: SessionReport) -> list[str]:
+    """The standard explanation of each red flag the report raised (they support feedback saying so)."""
+    from interviewer.redflags import FLAG_MESSAGES
+
+    raised = {*report.flags, *(f for g in report.questions for f in g.flags)}
+    return [FLAG_MESSAGES[f] for f in sorted(raised) if f in FLAG_MESSAGES]
 
 
 def feedback_texts(feedback: Feedback) -> list[str]:
@@ -96,11 +131,14 @@ class SupportScorer:
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim))
 
     def best(self, claims: list[str], pool: list[str]) -> list[float]:
+        """Per claim, the best similarity of the claim (or of its content after a template label)."""
         pool = [p for p in dict.fromkeys(pool) if p.strip()]
         if not claims or not pool:
             return [0.0] * len(claims)
-        sims = self._embed(claims) @ self._embed(pool).T
-        return [float(v) for v in sims.max(axis=1)]
+        stripped = [_LABEL.sub("", c, count=1) for c in claims]
+        sims = self._embed([*claims, *stripped]) @ self._embed(pool).T
+        best = sims.max(axis=1)
+        return [float(max(a, b)) for a, b in zip(best[: len(claims)], best[len(claims) :], strict=True)]
 
 
 def _guide_texts(report: SessionReport) -> list[str]:
@@ -126,7 +164,12 @@ def score_interview(interview: Any, bank: Bank, scorer: SupportScorer) -> dict[s
     claims = [s for text in (feedback_texts(report.feedback) if report else []) for s in sentences(text)]
     for grade in report.questions if report else []:
         claims += [s for text in feedback_texts(grade.feedback) for s in sentences(text)]
-    pool = rubric_texts(rubric) + _guide_texts(report) if report else []
+    figures = [c for c in claims if is_score_statement(c)]
+    claims = [c for c in claims if not is_score_statement(c)]
+    scores = report_scores(report) if report else set()
+    rubrics = {rubric.id: rubric, **{r.id: r for r in (bank.rubric_for(q) for q in questions if q)}}
+    pool = [t for r in rubrics.values() for t in rubric_texts(r)]
+    pool += _guide_texts(report) + flag_messages(report) if report else []
     pool += [t for q in questions for t in question_texts(q)] + sentences(all_text, 1)
     support = scorer.best(claims, pool)
     lines = [t for t in state.turns if t.speaker == "interviewer" and t.kind != "wrap_up"]
@@ -141,6 +184,8 @@ def score_interview(interview: Any, bank: Bank, scorer: SupportScorer) -> dict[s
         "descriptors_match": sum(bool(d) for _, d in resolved),
         "claims": claims,
         "support": support,
+        "score_statements": len(figures),
+        "score_statements_consistent": sum(score_consistent(f, scores) for f in figures),
         "interviewer_lines": len(lines),
         "leaking_lines": leaking,
     }
@@ -158,7 +203,7 @@ def aggregate(rows: Iterable[dict[str, Any]], threshold: float) -> dict[str, Any
         ((s, c) for r in rows for c, s in zip(r["claims"], r["support"], strict=True) if s < threshold)
     )[:10]
     keys: tuple[str, ...] = ("quotes", "quotes_verbatim", "refs", "refs_resolved", "descriptors_checked")
-    keys += ("descriptors_match", "interviewer_lines")
+    keys += ("descriptors_match", "interviewer_lines", "score_statements", "score_statements_consistent")
     total = {k: sum(r[k] for r in rows) for k in keys}
     leaks = [line for r in rows for line in r["leaking_lines"]]
     return {
@@ -167,6 +212,9 @@ def aggregate(rows: Iterable[dict[str, Any]], threshold: float) -> dict[str, Any
         "rubric_refs_resolve": _share(total["refs_resolved"], total["refs"]),
         "descriptors_match_rubric": _share(total["descriptors_match"], total["descriptors_checked"]),
         "feedback_sentences_supported": _share(sum(s >= threshold for s in support), len(support)),
+        "score_statements_consistent": _share(
+            total["score_statements_consistent"], total["score_statements"]
+        ),
         "support_similarity_threshold": threshold,
         "support_similarity_median": float(np.median(support)) if support else float("nan"),
         "key_point_leakage_rate": _share(len(leaks), total["interviewer_lines"]),
@@ -224,6 +272,6 @@ def run_faithfulness_eval(settings: Settings, options: EvalOptions) -> dict[str,
         result["judge_model"] = options.judge_model
     result["headline"] = [
         "evidence_quotes_verbatim", "rubric_refs_resolve", "descriptors_match_rubric",
-        "feedback_sentences_supported", "key_point_leakage_rate", "sessions",
+        "feedback_sentences_supported", "score_statements_consistent", "key_point_leakage_rate", "sessions",
     ]  # fmt: skip
     return result

@@ -25,6 +25,8 @@ class FollowUpJudge:
         self.embedder = embedder
         self.analyzer = shared_analyzer(embedder)
         self._criterion_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
+        # Each interviewer line is embedded once: the persona reads it live, the check re-reads it after.
+        self._line_vectors: dict[str, np.ndarray] = {}
 
     def _vectors(self, rubric: Rubric) -> tuple[list[str], np.ndarray]:
         if rubric.id not in self._criterion_vectors:
@@ -35,7 +37,9 @@ class FollowUpJudge:
     def nearest_criterion(self, line: str, rubric: Rubric) -> str:
         """The rubric criterion whose name, description and probes are closest to `line`."""
         ids, vectors = self._vectors(rubric)
-        scores = vectors @ self.embedder.embed([line])[0]
+        if line not in self._line_vectors:
+            self._line_vectors[line] = self.embedder.embed([line])[0]
+        scores = vectors @ self._line_vectors[line]
         return ids[int(np.argmax(scores))]
 
     def check_session(self, state: SessionState) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ gap-aimed follow-ups). Keep these names stable; extend with new fields rather th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from interviewer.evidence_text import (
     stem_line,
     word_count,
 )
-from interviewer.redflags import FlagInputs, detect_flags, injection_spans
+from interviewer.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
 from interviewer.signals import round_signals, signal_strength
 
 
@@ -104,13 +105,16 @@ class EvidenceAnalyzer:
         prompt = question_text or (question.prompt if question else "")
         sentences = tuple(Span(t, a, b) for t, a, b in split_sentences(text))
         injected = injection_spans(text)
-        usable = [s for s in sentences if not any(a < s.end and b > s.start for a, b in injected)]
+        usable = _first_occurrences(
+            [s for s in sentences if not any(a < s.end and b > s.start for a, b in injected)]
+        )
         if not usable:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
             return self._empty(rubric, points, flags or ("empty",), sentences)
         sent_vecs = self.vectors([s.text for s in usable])
         kp_scores, kp_spans = self._key_point_scores(points, usable, sent_vecs)
-        signals = round_signals(rubric.round, text, [s.text for s in usable])
+        content = " ".join(s.text for s in usable)  # what counts: no grader instructions, no repeats
+        signals = round_signals(rubric.round, content, [s.text for s in usable])
         calibration = self.thresholds.for_round(rubric.round.value)
         coverage = key_point_coverage(kp_scores, calibration)
         kp_matches = [
@@ -118,7 +122,7 @@ class EvidenceAnalyzer:
                           kp_spans[i] if kp_scores[i] >= calibration.key_point_covered else ())
             for i, p in enumerate(points)
         ]  # fmt: skip
-        detail = min(1.0, word_count(" ".join(s.text for s in usable)) / self.thresholds.detail_words)
+        detail = min(1.0, word_count(content) / self.thresholds.detail_words)
         criteria = {}
         for c in rubric.criteria:
             features, spans = self.criterion_features(c, usable, sent_vecs, points, signals)
@@ -128,8 +132,12 @@ class EvidenceAnalyzer:
             level = level_for(strength, bool(spans), calibration)
             criteria[c.id] = CriterionEvidence(c.id, round(strength, 4), level, spans)
         topicality = self._topicality(prompt, points, sent_vecs)
-        inputs = FlagInputs(text, topicality, self._pieces_per_word(text), sum(k.covered for k in kp_matches))
-        flags = detect_flags(inputs, self.thresholds.flags)
+        covered = sum(k.covered for k in kp_matches)
+        flags = detect_flags(
+            FlagInputs(content, topicality, self._pieces_per_word(content), covered), self.thresholds.flags
+        )
+        if injected and INJECTION not in flags:
+            flags = (INJECTION, *flags)
         return Evidence(tuple(kp_matches), criteria, flags, signals, sentences, topicality)
 
     def _empty(
@@ -226,6 +234,18 @@ def _key_point_spans(features: CriterionFeatures, matches: list[KeyPointMatch]) 
     )
     spans = sorted({s for m in ranked[:2] for s in m.spans[:1]}, key=lambda s: s.start)
     return tuple(spans)
+
+
+def _first_occurrences(sentences: list[Span]) -> list[Span]:
+    """Each distinct sentence once: saying the same thing again on a later turn adds no evidence."""
+    seen: set[str] = set()
+    out = []
+    for span in sentences:
+        key = " ".join(re.findall(r"[a-z0-9]+", span.text.lower()))
+        if key and key not in seen:
+            seen.add(key)
+            out.append(span)
+    return out
 
 
 def _clip(value: float) -> float:

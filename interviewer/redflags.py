@@ -83,7 +83,7 @@ class FlagInputs:
 
 @dataclass(frozen=True)
 class FlagThresholds:
-    min_words: int = 12
+    min_words: int = 20  # fewer distinct words than this cannot evidence any criterion
     off_topic_below: float = 0.25
     gibberish_pieces_per_word: float = 2.2
     gibberish_vowelless_fraction: float = 0.3

@@ -172,7 +172,9 @@ def signal_strength(criterion_id: str, signals: dict[str, object]) -> float | No
         if "situation" in cid:
             return (int(star["situation"]) + int(star["task"])) / 2
         if "ownership" in cid or "action" in cid:
-            return 0.5 * float(signals["ownership"]) + 0.5 * _ratio(signals["actions"], 4)  # type: ignore[arg-type]
+            # "I" over "we" counts only beside things the candidate did: "I think I would..." owns nothing
+            actions = signals["actions"]
+            return 0.5 * float(signals["ownership"]) * _ratio(actions, 2) + 0.5 * _ratio(actions, 4)  # type: ignore[arg-type]
         if "result" in cid:
             return 0.5 * int(star["result"]) + 0.5 * _ratio(signals["numbers_with_units"], 3)
         if "reflection" in cid:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,12 +21,21 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """An app over `services` (the real adapters for `settings` when not given)."""
+    services = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if services.warm_up is not None:  # in the background: requests are served meanwhile
+            threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
+        yield
+
     app = FastAPI(
         title="Mock interviewer for ML engineers",
         version="1",
         description="Mock interviews, rubric-grounded feedback and progress. Errors are `{code, message}`.",
+        lifespan=lifespan,
     )
-    app.state.services = services or build_services(settings)
+    app.state.services = services
     install_error_handlers(app)
     for router in (health.router, sessions.router, catalog.router):
         app.include_router(router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Services:
     embedder_check: Callable[[], None]
     limiter: RateLimiter
     vector_store_check: Callable[[], None] | None = None  # set when a Chroma server is configured
+    warm_up: Callable[[], None] | None = None  # start-up work run in the background (see build_app)
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -77,6 +79,15 @@ def build_services(settings: Settings) -> Services:
 
         shared_embedder(settings.embedding_model, settings.embedding_batch_size).embed(["ready?"])
 
+    cached_grader = _cached(grader)
+
+    def warm_up() -> None:
+        # The first candidate answer should embed only its own sentences, not the bank's rubric texts
+        try:
+            cached_grader().prepare()
+        except Exception:  # a failed warm-up only costs the first answers some time
+            logging.getLogger(__name__).warning("start-up warm-up failed", exc_info=True)
+
     def vector_store_check() -> None:
         from ingest.store import open_store
 
@@ -89,10 +100,11 @@ def build_services(settings: Settings) -> Services:
         sessions=sessions,
         users=users,
         interviewer=_cached(interviewer),
-        grader=_cached(grader),
+        grader=cached_grader,
         bank=lambda: cached_bank(settings.corpus_dir),
         embedder_check=_cached(embedder_check),
         limiter=build_rate_limiter(settings, sessions.engine),
+        warm_up=warm_up if settings.warm_up else None,
     )
 
 

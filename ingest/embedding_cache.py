@@ -55,6 +55,9 @@ class CachedEmbedder:
     def __len__(self) -> int:
         return len(self._vectors)
 
+    def __contains__(self, text: object) -> bool:
+        return text in self._vectors
+
     def _lookup(self, texts: list[str]) -> dict[str, np.ndarray]:
         found = {}
         with self._lock:

@@ -90,7 +90,7 @@ class EvidenceAnalyzer:
     def __init__(self, embedder: Embedder, thresholds: EvidenceThresholds | None = None) -> None:
         self.embedder = embedder
         self.thresholds = thresholds or EvidenceThresholds()
-        self._cached = CachedEmbedder(embedder, mini_batch=SENTENCE_BATCH)
+        self.cache = CachedEmbedder(embedder, mini_batch=SENTENCE_BATCH)
 
     def analyze(
         self,
@@ -151,7 +151,7 @@ class EvidenceAnalyzer:
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts`, cached per text: rubric texts and key points repeat on every answer,
         and during an interview so do the candidate's sentences from earlier turns."""
-        return self._cached.embed(texts)
+        return self.cache.embed(texts)
 
     def _key_point_scores(
         self, points: list[str], sentences: list[Span], sent_vecs: np.ndarray

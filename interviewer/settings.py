@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # (a second API worker, a test run): two threads spin against each other and an 8-sentence batch
     # went from 60 ms to 530 ms on this 2-core machine. Raise it for a lone bulk ingest.
     embedding_threads: int = Field(1, ge=1, le=64)
+    # The API pre-embeds the bank's rubric texts and key points in the background at start-up (seconds).
+    warm_up: bool = True
     chunk_tokens: int = Field(200, ge=32, le=256)
     chunk_overlap_tokens: int = Field(30, ge=0, le=128)
     chroma_url: str | None = None

@@ -1,0 +1,39 @@
+"""Start-up warm-up: the app runs the services' warm-up in the background once it starts serving."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi.testclient import TestClient
+
+from api.app import build_app
+from api.deps import build_services
+from interviewer.settings import Settings, load_settings
+from tests.api_fakes import fake_services
+
+
+def test_the_warm_up_runs_once_when_the_app_starts(settings: Settings) -> None:
+    services = fake_services(settings)
+    started = threading.Event()
+    calls: list[str] = []
+
+    def warm_up() -> None:
+        calls.append(threading.current_thread().name)
+        started.set()
+
+    services.warm_up = warm_up
+    with TestClient(build_app(settings, services)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert started.wait(5)
+    assert calls == ["warm-up"]
+
+
+def test_the_real_warm_up_embeds_the_bank_and_can_be_switched_off(settings: Settings) -> None:
+    assert build_services(load_settings(data_dir=settings.data_dir, warm_up=False)).warm_up is None
+    services = build_services(load_settings(data_dir=settings.data_dir, embedding_model="hashing"))
+    assert services.warm_up is not None
+    services.warm_up()
+    analyzer = services.grader().analyzer
+    bank = services.bank()
+    some_key_point = bank.questions[-1].key_points[-1]
+    assert some_key_point in analyzer.cache

@@ -75,9 +75,9 @@ def build_services(settings: Settings) -> Services:
         return build_grader(settings)
 
     def embedder_check() -> None:
-        from ingest.embedder import shared_embedder
+        from ingest.embedder import embedder_for
 
-        shared_embedder(settings.embedding_model, settings.embedding_batch_size).embed(["ready?"])
+        embedder_for(settings).embed(["ready?"])
 
     cached_grader = _cached(grader)
 

@@ -108,3 +108,29 @@ def test_full_interview_to_the_report_and_history(server: tuple[ThreadedServer, 
     page.locator("#chart svg circle").first.wait_for()
     assert page.locator("#progress-table tbody tr").count() == 1
     assert page.locator("#sessions li").count() == 1
+
+
+def test_a_line_the_offline_brain_wrote_in_an_llm_session_is_marked(tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    from api.http_wait import free_port
+
+    settings = load_settings(
+        data_dir=tmp_path / "data",
+        brain="llm",
+        llm_base_url=f"http://127.0.0.1:{free_port()}/v1",  # nothing listens: every turn falls back
+        llm_max_retries=0,
+        warm_up=False,
+    )
+    with ThreadedServer(build_app(settings, build_services(settings))) as running:
+        page.goto(running.url)
+        page.get_by_label("Round", exact=True).select_option("case-study")
+        page.get_by_role("button", name="Start interview").click()
+        opening = page.locator("#transcript li").first
+        opening.wait_for()
+        assert "offline interviewer stood in" in opening.locator(".who").inner_text()
+        page.get_by_label("Your answer").fill(ANSWERS[0])
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            "document.querySelectorAll('#transcript li').length >= 3"
+            " && !document.querySelector('#send').disabled"
+        )
+        assert "offline interviewer stood in" in page.locator("#transcript li").nth(2).inner_text()

@@ -40,9 +40,15 @@ async function api(method, path, body) {
   return data;
 }
 
-function addTurn(role, text) {
+// In an LLM session, a line the offline brain wrote means the model failed that turn: say so.
+function standInNote(session, turn) {
+  return session && session.brain === "llm" && turn && turn.role === "interviewer" && turn.brain === "offline"
+    ? " (the model did not answer; the offline interviewer stood in)" : "";
+}
+
+function addTurn(role, text, note = "") {
   const item = el("li", { className: role });
-  item.append(el("span", { className: "who", textContent: role === "candidate" ? "You" : "Interviewer" }));
+  item.append(el("span", { className: "who", textContent: (role === "candidate" ? "You" : "Interviewer") + note }));
   const body = el("span", { className: "text", textContent: text });
   item.append(body);
   $("transcript").append(item);
@@ -52,7 +58,7 @@ function addTurn(role, text) {
 
 function renderTranscript(session) {
   $("transcript").replaceChildren();
-  for (const turn of session.turns) addTurn(turn.role, turn.text);
+  for (const turn of session.turns) addTurn(turn.role, turn.text, standInNote(session, turn));
 }
 
 function setBusy(busy) {
@@ -123,6 +129,8 @@ async function send(content) {
     if (!done) throw new Error("the reply was interrupted; reload the session to resume");
     target.textContent = done.reply.text;
     state.session = done.session;
+    const note = standInNote(done.session, done.session.turns[done.session.turns.length - 1]);
+    if (note) target.previousElementSibling.textContent += note;
     if (done.ended) await showReport(done.report);
   } catch (err) {
     setStatus(`Problem: ${err.message}`);

@@ -21,6 +21,7 @@ from evals.leakage import leaked
 from evals.suites import EvalOptions
 from evals.thresholds import knob
 from ingest.embedder import Embedder
+from ingest.embedding_cache import CachedEmbedder
 from interviewer.bank import Bank, Question, Rubric
 from interviewer.errors import MockInterviewerError
 from interviewer.report import Feedback, SessionReport
@@ -121,14 +122,10 @@ class SupportScorer:
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
-        self._cache: dict[str, np.ndarray] = {}
+        self._cached = CachedEmbedder(embedder)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed(missing), strict=True):
-                self._cache[text] = vector
-        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim))
+        return self._cached.embed(texts)
 
     def best(self, claims: list[str], pool: list[str]) -> list[float]:
         """Per claim, the best similarity of the claim (or of its content after a template label)."""
@@ -245,7 +242,7 @@ def judge_samples(interviews: list[Any], bank: Bank, limit: int) -> list[Any]:
 
 def run_faithfulness_eval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
     """Offline faithfulness figures (and judge metrics with --judge-base-url) over simulated sessions."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from interviewer.bank import cached_bank
 
     if "interviews" not in options.shared:
@@ -254,7 +251,7 @@ def run_faithfulness_eval(settings: Settings, options: EvalOptions) -> dict[str,
         run_simulation_eval(settings, options)
     interviews = options.shared["interviews"]
     bank = cached_bank(settings.corpus_dir)
-    embedder = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    embedder = embedder_for(settings)
     scorer = SupportScorer(embedder)
     result = aggregate(
         (score_interview(i, bank, scorer) for i in interviews), knob("support_similarity", 0.55)

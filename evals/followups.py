@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ingest.embedder import Embedder
+from ingest.embedding_cache import CachedEmbedder
 from interviewer.bank import Bank, Rubric
 from interviewer.rounds import Round
 from interviewer.session import SessionState, Turn
@@ -26,7 +27,7 @@ class FollowUpJudge:
         self.analyzer = shared_analyzer(embedder)
         self._criterion_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
         # Each interviewer line is embedded once: the persona reads it live, the check re-reads it after.
-        self._line_vectors: dict[str, np.ndarray] = {}
+        self._lines = CachedEmbedder(embedder)
 
     def _vectors(self, rubric: Rubric) -> tuple[list[str], np.ndarray]:
         if rubric.id not in self._criterion_vectors:
@@ -37,9 +38,7 @@ class FollowUpJudge:
     def nearest_criterion(self, line: str, rubric: Rubric) -> str:
         """The rubric criterion whose name, description and probes are closest to `line`."""
         ids, vectors = self._vectors(rubric)
-        if line not in self._line_vectors:
-            self._line_vectors[line] = self.embedder.embed([line])[0]
-        scores = vectors @ self._line_vectors[line]
+        scores = vectors @ self._lines.embed([line])[0]
         return ids[int(np.argmax(scores))]
 
     def check_session(self, state: SessionState) -> list[dict[str, Any]]:

@@ -226,13 +226,13 @@ def _aggregate(rows: list[dict[str, Any]], candidates: list[Candidate]) -> dict[
 
 def run_simulation_eval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
     """Every persona through every round; the sessions are kept in `options.shared` for faithfulness."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import embedder_for
     from interviewer.bank import cached_bank
     from interviewer.factory import build_interviewer
 
     bank = cached_bank(settings.corpus_dir)
     interviewer = build_interviewer(settings)
-    judge = FollowUpJudge(bank, shared_embedder(settings.embedding_model, settings.embedding_batch_size))
+    judge = FollowUpJudge(bank, embedder_for(settings))
     candidates = _candidates(options, settings)
     rows, interviews = [], []
     started = time.perf_counter()

@@ -3,6 +3,9 @@ and what to practise next with pointers to the guide sections that teach it."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,19 +36,33 @@ class FeedbackInputs:
 
 
 class GuideSearch:
-    """Guide sections for a topic through the optional retriever; empty when there is none or it fails."""
+    """Guide sections for a topic through the optional retriever; empty when there is none or it fails.
 
-    def __init__(self, retriever: Any | None) -> None:
+    Results are remembered for `ttl_s` (the same question, criterion and missed point give the same
+    query in every session, and a search costs a query embedding plus a vector query); the time
+    limit lets a re-ingested corpus show through without a restart.
+    """
+
+    def __init__(self, retriever: Any | None, capacity: int = 2048, ttl_s: float = 600.0) -> None:
         self.retriever = retriever
+        self.capacity = capacity
+        self.ttl_s = ttl_s
+        self._found: OrderedDict[tuple[str, str, int], tuple[float, list[GuideRef]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def refs(self, query: str, round_: Round, k: int = 2) -> list[GuideRef]:
         if self.retriever is None:
             return []
+        key = (query, round_.value, k)
+        with self._lock:
+            remembered = self._found.get(key)
+        if remembered is not None and time.monotonic() - remembered[0] < self.ttl_s:
+            return list(remembered[1])
         try:
             hits = self.retriever.search(query, k=k, round=round_.value, doc_type="guide")
         except Exception:  # noqa: BLE001 - a broken index must not break feedback
             return []
-        return [
+        found = [
             GuideRef(
                 chunk_id=str(h.id),
                 title=str(h.metadata.get("title", "")),
@@ -54,6 +71,12 @@ class GuideSearch:
             )
             for h in hits
         ]
+        with self._lock:
+            self._found[key] = (time.monotonic(), found)
+            self._found.move_to_end(key)
+            while len(self._found) > self.capacity:
+                self._found.popitem(last=False)
+        return list(found)
 
 
 def build_feedback(inputs: FeedbackInputs, guides: GuideSearch) -> Feedback:

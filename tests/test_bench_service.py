@@ -5,24 +5,36 @@ Structure and correctness only; the latency numbers come from `mock-interviewer 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from evals.bench_service import bench_service
+from evals.bench_service import bench_service, process_tree
 from interviewer.settings import load_settings
-
-pytestmark = pytest.mark.slow
 
 LATENCY_KEYS = {"n", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "mean_ms"}
 
 
+def test_process_tree_finds_a_child_process() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert process_tree(os.getpid())[0] == os.getpid() and child.pid in process_tree(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.slow
 def test_quick_service_bench_runs_full_interviews_without_errors(tmp_path: Path) -> None:
     # The hashing embedder keeps the corpus ingest quick; the server is told to use it too.
     settings = load_settings(data_dir=tmp_path / "data", embedding_model="hashing")
     out = bench_service(settings, quick=True, levels=(2,), think_s=0.05, budget_s=120)
 
     assert set(out) >= {"think_time_s", "workers", "levels", "targets", "idle_rss_mb", "peak_rss_mb"}
+    assert out["workers"] == 2 and out["peak_rss_total_mb"] > out["peak_rss_mb"]  # both workers counted
     assert list(out["levels"]) == ["2"]
     level = out["levels"]["2"]
     assert level["error_rate"] == 0, level["error_examples"]

@@ -25,9 +25,19 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if services.warm_up is not None:  # in the background: requests are served meanwhile
-            threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
-        yield
+        if services.warm_up is None:
+            yield
+            return
+        # In the background, so requests are served meanwhile; stopped and joined at shutdown, since
+        # a thread still inside torch when the interpreter exits aborts the process.
+        stop = threading.Event()
+        warm_up = threading.Thread(target=services.warm_up, args=(stop,), name="warm-up", daemon=True)
+        warm_up.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            warm_up.join(timeout=30)
 
     app = FastAPI(
         title="Mock interviewer for ML engineers",

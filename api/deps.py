@@ -33,7 +33,9 @@ class Services:
     embedder_check: Callable[[], None]
     limiter: RateLimiter
     vector_store_check: Callable[[], None] | None = None  # set when a Chroma server is configured
-    warm_up: Callable[[], None] | None = None  # start-up work run in the background (see build_app)
+    warm_up: Callable[[threading.Event], None] | None = (
+        None  # background start-up work until the event is set
+    )
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -81,10 +83,10 @@ def build_services(settings: Settings) -> Services:
 
     cached_grader = _cached(grader)
 
-    def warm_up() -> None:
+    def warm_up(stop: threading.Event) -> None:
         # The first candidate answer should embed only its own sentences, not the bank's rubric texts
         try:
-            cached_grader().prepare()
+            cached_grader().prepare(stop)
         except Exception:  # a failed warm-up only costs the first answers some time
             logging.getLogger(__name__).warning("start-up warm-up failed", exc_info=True)
 

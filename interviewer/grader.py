@@ -5,6 +5,7 @@ Scores come from the evidence layer and the rubric only; red flags cap them and 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,6 +26,7 @@ HINT_PENALTY = 0.25  # overall points per hint used
 MAX_HINT_PENALTY = 0.75
 NEAREST_QUESTIONS = 2  # bank questions whose key points stand in for a free-text question's
 NEAREST_MIN_SIMILARITY = 0.3
+PREPARE_BATCH = 64  # texts per step of the start-up warm-up, so that a shutdown waits at most one step
 
 
 @dataclass
@@ -68,15 +70,21 @@ class Grader:
         self.analyzer = analyzer
         self.guides = GuideSearch(retriever)
 
-    def prepare(self) -> int:
+    def prepare(self, stop: threading.Event | None = None) -> int:
         """Embed the bank's fixed texts (rubric criteria, key points, prompts) ahead of the first answer.
 
-        A few seconds once per process (the API does it at start-up), so that grading a new answer
-        embeds only the candidate's sentences. Returns the number of texts now cached.
+        A few seconds once per process (the API does it in the background at start-up), so that grading
+        a new answer embeds only the candidate's sentences. Stops between batches once `stop` is set.
+        Returns the number of texts embedded or found cached.
         """
         texts = [t for r in self.bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
         texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points)]
-        return len(self.analyzer.vectors(texts))
+        done = 0
+        for start in range(0, len(texts), PREPARE_BATCH):
+            if stop is not None and stop.is_set():
+                break
+            done += len(self.analyzer.vectors(texts[start : start + PREPARE_BATCH]))
+        return done
 
     def grade_answer(self, round_: Round, attempt: QuestionAttempt) -> GradeReport:
         """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""

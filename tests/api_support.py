@@ -5,12 +5,20 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from api.http_wait import free_port, wait_for_http
 
-__all__ = ["PG_ADMIN_URL", "ThreadedServer", "free_port", "postgres_reachable", "throwaway_postgres_database"]
+__all__ = [
+    "PG_ADMIN_URL",
+    "ThreadedServer",
+    "end_and_check_report",
+    "free_port",
+    "postgres_reachable",
+    "throwaway_postgres_database",
+]
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -66,3 +74,17 @@ class ThreadedServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+def end_and_check_report(client: Any, session_id: str, round_name: str, answers: list[str]) -> dict:
+    """POST /end: the round's criteria in rubric order, every quote verbatim from `answers`, and
+    GET /report returns the same report. Returns it."""
+    report = client.post(f"/v1/sessions/{session_id}/end")
+    assert report.status_code == 200, report.text
+    rubric = client.get(f"/v1/rubrics/{round_name}").json()
+    assert [c["id"] for c in report.json()["criteria"]] == [c["id"] for c in rubric["criteria"]]
+    for criterion in report.json()["criteria"]:
+        for quote in criterion["evidence"]:
+            assert any(quote in answer for answer in answers), quote  # the candidate's own words
+    assert client.get(f"/v1/sessions/{session_id}/report").json() == report.json()
+    return report.json()  # type: ignore[no-any-return]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,18 @@ def _no_user_mi_variables(monkeypatch: pytest.MonkeyPatch) -> None:
 def settings(tmp_path: Path) -> Settings:
     """Embedded defaults (local embeddings, embedded Chroma, SQLite) under a fresh data dir."""
     return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """The embedded defaults on SQLite, then on a throwaway database of the local PostgreSQL."""
+    from tests.api_support import throwaway_postgres_database
+
+    if request.param == "sqlite":
+        yield settings
+        return
+    with throwaway_postgres_database() as url:
+        yield load_settings(data_dir=settings.data_dir, database_url=url)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import build_app
 from api.deps import Services, build_services
 from interviewer.settings import load_settings
-from tests.api_support import throwaway_postgres_database
+from tests.api_support import end_and_check_report, throwaway_postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -57,14 +57,8 @@ def test_behavioral_session_end_to_end(client: TestClient, services: Services) -
         raw = "".join(response.iter_text())
     done = json.loads(raw.rsplit("event: done\ndata: ", 1)[1])
     assert done["reply"]["kind"] == "hint" and "event: token" in raw
-    report = client.post(f"/v1/sessions/{sid}/end")
-    assert report.status_code == 200, report.text
+    end_and_check_report(client, sid, "behavioral", [ANSWER])
     rubric = client.get("/v1/rubrics/behavioral").json()
-    assert [c["id"] for c in report.json()["criteria"]] == [c["id"] for c in rubric["criteria"]]
-    for criterion in report.json()["criteria"]:
-        for quote in criterion["evidence"]:
-            assert quote in ANSWER  # evidence is verbatim candidate text
-    assert client.get(f"/v1/sessions/{sid}/report").json() == report.json()
     points = client.get("/v1/progress").json()["points"]
     assert len(points) == 1 and set(points[0]["criteria"]) == {c["id"] for c in rubric["criteria"]}
     # The next session never repeats a question this user has already seen.

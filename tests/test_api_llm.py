@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import build_app
 from api.deps import Services, build_services
 from interviewer.settings import load_settings
+from tests.api_support import end_and_check_report
 from tests.llm_fault_server import FaultServer, fault_server
 
 pytestmark = pytest.mark.slow
@@ -123,14 +124,7 @@ def test_a_full_llm_interview_with_guard_fallbacks_and_report(
     assert hint["session"]["turns"][-1]["brain"] == "offline"
 
     # 6. /end gives the report, graded on the candidate's own words.
-    report = client.post(f"/v1/sessions/{sid}/end")
-    assert report.status_code == 200, report.text
-    rubric = client.get("/v1/rubrics/behavioral").json()
-    assert [c["id"] for c in report.json()["criteria"]] == [c["id"] for c in rubric["criteria"]]
-    for criterion in report.json()["criteria"]:
-        for quote in criterion["evidence"]:
-            assert any(quote in answer for answer in ANSWERS)
-    assert client.get(f"/v1/sessions/{sid}/report").json() == report.json()
+    end_and_check_report(client, sid, "behavioral", ANSWERS)
     transcript = " ".join(t["text"] for t in client.get(f"/v1/sessions/{sid}").json()["turns"])
     assert secret not in transcript
 

@@ -17,11 +17,10 @@ from fastapi.testclient import TestClient
 from api.app import build_app
 from api.http_wait import free_port, wait_for_http
 from api.ratelimit import InMemoryRateLimiter
-from interviewer.settings import Settings, load_settings
+from interviewer.settings import Settings
 from interviewer.store import create_db_engine, upgrade_to_head
 from interviewer.store.ratelimits import DatabaseRateLimiter
 from tests.api_fakes import fake_services
-from tests.api_support import throwaway_postgres_database
 
 
 class FakeClock:
@@ -30,15 +29,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield settings
-        return
-    with throwaway_postgres_database() as url:
-        yield load_settings(data_dir=settings.data_dir, database_url=url)
 
 
 @pytest.fixture

@@ -17,23 +17,36 @@ def test_the_warm_up_runs_once_when_the_app_starts(settings: Settings) -> None:
     started = threading.Event()
     calls: list[str] = []
 
-    def warm_up() -> None:
+    def warm_up(stop: threading.Event) -> None:
         calls.append(threading.current_thread().name)
         started.set()
+        stop.wait(10)  # a long warm-up: the app's shutdown must stop it
+        calls.append("stopped" if stop.is_set() else "timed out")
 
     services.warm_up = warm_up
     with TestClient(build_app(settings, services)) as client:
         assert client.get("/healthz").status_code == 200
         assert started.wait(5)
-    assert calls == ["warm-up"]
+    assert calls == ["warm-up", "stopped"]  # joined at shutdown, not left running
 
 
 def test_the_real_warm_up_embeds_the_bank_and_can_be_switched_off(settings: Settings) -> None:
     assert build_services(load_settings(data_dir=settings.data_dir, warm_up=False)).warm_up is None
     services = build_services(load_settings(data_dir=settings.data_dir, embedding_model="hashing"))
     assert services.warm_up is not None
-    services.warm_up()
+    stop = threading.Event()
+    services.warm_up(stop)
     analyzer = services.grader().analyzer
     bank = services.bank()
     some_key_point = bank.questions[-1].key_points[-1]
     assert some_key_point in analyzer.cache
+
+
+def test_prepare_stops_between_batches_once_told(bank, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.evidence import EvidenceAnalyzer
+    from interviewer.grader import PREPARE_BATCH, Grader
+
+    stop = threading.Event()
+    stop.set()
+    assert Grader(bank, EvidenceAnalyzer(fake_embedder)).prepare(stop) == 0
+    assert Grader(bank, EvidenceAnalyzer(fake_embedder)).prepare() > PREPARE_BATCH

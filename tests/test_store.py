@@ -10,10 +10,9 @@ from sqlalchemy import inspect
 
 from interviewer.errors import SessionNotFound
 from interviewer.report import CriterionScore, Feedback, Overall, SessionReport
-from interviewer.settings import Settings, load_settings
+from interviewer.settings import Settings
 from interviewer.store import SessionStore, UserStore, create_db_engine, hash_key, upgrade_to_head
 from interviewer.store.migrate import current_revision, head_revision
-from tests.api_support import throwaway_postgres_database
 
 
 class _Turn(BaseModel):
@@ -47,15 +46,6 @@ def _report(scores: dict[str, int | None]) -> SessionReport:
     return SessionReport(
         round="behavioral", overall=overall, criteria=criteria, questions=[], feedback=Feedback(summary="s")
     )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield settings
-        return
-    with throwaway_postgres_database() as url:
-        yield load_settings(data_dir=settings.data_dir, database_url=url)
 
 
 @pytest.fixture

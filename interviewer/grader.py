@@ -14,7 +14,7 @@ import numpy as np
 from interviewer.bank import LEVEL_LABELS, Bank, Question, Rubric
 from interviewer.evidence import Evidence, EvidenceAnalyzer, criterion_texts
 from interviewer.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
-from interviewer.redflags import FLAG_CAPS
+from interviewer.redflags import FLAG_CAPS, NO_KEY_POINTS
 from interviewer.report import CriterionScore, GradeReport, Overall, SessionReport
 from interviewer.rounds import Round
 
@@ -26,6 +26,7 @@ HINT_PENALTY = 0.25  # overall points per hint used
 MAX_HINT_PENALTY = 0.75
 NEAREST_QUESTIONS = 2  # bank questions whose key points stand in for a free-text question's
 NEAREST_MIN_SIMILARITY = 0.3
+MIN_KEY_POINTS_FOR_FLAG = 3
 PREPARE_BATCH = 64  # texts per step of the start-up warm-up, so that a shutdown waits at most one step
 
 
@@ -55,6 +56,20 @@ def recommendation(score: float) -> str:
     if score < 3.25:
         return LEVEL_LABELS[3]
     return LEVEL_LABELS[4]
+
+
+def misses_every_key_point(evidence: Evidence, flags: list[str]) -> bool:
+    """A bank question with several key points, none covered, and no stronger flag already raised.
+
+    Generic but fluent answers (a recommender design given for a retention-drop question) otherwise
+    earn Lean Hire levels on structure alone. Free-text questions borrow other questions' key
+    points, so they are not judged this way.
+    """
+    return (
+        len(evidence.key_points) >= MIN_KEY_POINTS_FOR_FLAG
+        and not any(k.covered for k in evidence.key_points)
+        and (flag_cap(flags) > FLAG_CAPS[NO_KEY_POINTS])
+    )
 
 
 def flag_cap(flags: tuple[str, ...] | list[str]) -> int:
@@ -97,6 +112,8 @@ class Grader:
             text, rubric, question=question, key_points=key_points, question_text=attempt.question_text
         )
         flags = list(evidence.flags) + ([SKIPPED] if attempt.skipped else [])
+        if question is not None and misses_every_key_point(evidence, flags):
+            flags.append(NO_KEY_POINTS)
         criteria = criterion_scores(rubric, evidence, flag_cap(flags))
         overall = overall_score(criteria, evidence, flags, attempt.hints_used, text)
         missed = [k.text for k in evidence.uncovered_key_points()]

@@ -1,5 +1,5 @@
 """Red flags that cap a grade whatever else the answer contains: empty, too short, gibberish, off-topic,
-buzzword-only, and attempts to instruct the grader."""
+buzzword-only, attempts to instruct the grader, and (bank questions) none of the key points covered."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ GIBBERISH = "gibberish"
 OFF_TOPIC = "off-topic"
 BUZZWORD_ONLY = "buzzword-only"
 INJECTION = "injection"
+NO_KEY_POINTS = "no-key-points"
 
 # Highest criterion level a flagged answer may reach (1 = the bottom).
 FLAG_CAPS: dict[str, int] = {
@@ -23,6 +24,7 @@ FLAG_CAPS: dict[str, int] = {
     OFF_TOPIC: 1,
     BUZZWORD_ONLY: 1,
     INJECTION: 1,
+    NO_KEY_POINTS: 2,
 }
 
 FLAG_MESSAGES: dict[str, str] = {
@@ -32,6 +34,8 @@ FLAG_MESSAGES: dict[str, str] = {
     OFF_TOPIC: "The answer does not address the question asked.",
     BUZZWORD_ONLY: "The answer strings jargon together without a concrete mechanism, number or choice.",
     INJECTION: "The answer tries to instruct the grader; that text was ignored and the score capped.",
+    NO_KEY_POINTS: "The answer covers none of the question's key points, so no criterion can reach "
+    "Lean Hire: it may answer a more general or a different question.",
 }
 
 _INJECTION_PATTERNS = [

@@ -7,6 +7,7 @@ import pytest
 from interviewer.evidence import EvidenceAnalyzer
 from interviewer.grader import Grader
 from interviewer.rounds import Round
+from tests.test_grader import GOOD, QID
 
 pytestmark = pytest.mark.slow
 
@@ -36,3 +37,33 @@ def test_free_text_question_finds_its_bank_neighbour(real_embedder, bank) -> Non
         Round.ML_DEPTH, "Why do L1 penalties give sparse weights while L2 does not?"
     )
     assert nearest[0].id == "md-l1-vs-l2-regularization"
+
+
+GENERIC_RECOMMENDER_DESIGN = (
+    "I would start by clarifying the goal: rank items to maximise long-term engagement, about 50 million "
+    "daily users and a 100 ms latency budget. Success metric: click-through and retention, measured offline "
+    "with NDCG and online with an A/B test. For data I would log impressions and clicks, build features like "
+    "user history embeddings and item popularity, then train a two-tower retrieval model and a gradient "
+    "boosted ranker because it is fast."
+)
+
+
+def test_a_fluent_answer_to_another_question_cannot_reach_lean_hire(real_embedder, bank) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.grader import QuestionAttempt
+
+    grader = Grader(bank, EvidenceAnalyzer(real_embedder))
+    debugging = bank.question("sd-ctr-drop-debugging")  # asks why a metric dropped, not for a design
+    report = grader.grade_answer(
+        Round.ML_SYSTEM_DESIGN, QuestionAttempt(debugging, debugging.prompt, [GENERIC_RECOMMENDER_DESIGN])
+    )
+    assert "no-key-points" in report.flags
+    assert all((c.score or 1) <= 2 for c in report.criteria) and report.overall.score <= 2.0
+    marketplace = bank.question(QID)
+    fitting = grader.grade_answer(
+        Round.ML_SYSTEM_DESIGN, QuestionAttempt(marketplace, marketplace.prompt, [GOOD])
+    )
+    assert "no-key-points" not in fitting.flags and fitting.overall.score > 2.0
+    free_text = grader.grade_answer(
+        Round.ML_SYSTEM_DESIGN, QuestionAttempt(None, debugging.prompt, [GENERIC_RECOMMENDER_DESIGN])
+    )
+    assert "no-key-points" not in free_text.flags  # borrowed key points are not held against it

@@ -26,12 +26,14 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if services.warm_up is None:
+            services.warmed.set()
             yield
             return
-        # In the background, so requests are served meanwhile; stopped and joined at shutdown, since
-        # a thread still inside torch when the interpreter exits aborts the process.
+        # In the background, so requests are served meanwhile (/readyz says 503 until it is over);
+        # stopped and joined at shutdown, since a thread still inside torch at interpreter exit
+        # aborts the process.
         stop = threading.Event()
-        warm_up = threading.Thread(target=services.warm_up, args=(stop,), name="warm-up", daemon=True)
+        warm_up = threading.Thread(target=_warm_up, args=(services, stop), name="warm-up", daemon=True)
         warm_up.start()
         try:
             yield
@@ -56,6 +58,14 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     return app
+
+
+def _warm_up(services: Services, stop: threading.Event) -> None:
+    try:
+        if services.warm_up is not None:
+            services.warm_up(stop)
+    finally:
+        services.warmed.set()
 
 
 def create_app() -> FastAPI:

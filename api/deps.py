@@ -36,6 +36,7 @@ class Services:
     warm_up: Callable[[threading.Event], None] | None = (
         None  # background start-up work until the event is set
     )
+    warmed: threading.Event = field(default_factory=threading.Event)  # set once the warm-up is over
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -115,7 +115,10 @@ def running_server(settings: Settings, port: int, log_path: Path, workers: int =
             stderr=log,
         )
         try:
-            wait_for_http(f"http://127.0.0.1:{port}/healthz", proc, timeout=180, log=log_path)
+            # Ready, not merely up: the load starts once the workers have loaded the model and
+            # pre-embedded the bank, as a load balancer would route traffic.
+            for _ in range(workers * 4):  # each request reaches one worker; ask until all answer ready
+                wait_for_http(f"http://127.0.0.1:{port}/readyz", proc, timeout=300, log=log_path)
             yield proc
         finally:
             proc.terminate()

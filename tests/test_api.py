@@ -61,6 +61,7 @@ def test_health_and_readiness(client: TestClient, services: Services) -> None:
         "database": "ok",
         "bank": "ok",
         "embedder": "ok",
+        "warm_up": "ok",
     }
 
     def broken() -> None:
@@ -73,6 +74,10 @@ def test_health_and_readiness(client: TestClient, services: Services) -> None:
     services.embedder_check = lambda: None
     services.vector_store_check = broken  # a Chroma server is configured and does not answer
     assert client.get("/readyz").json()["checks"]["vector_store"].startswith("error")
+    services.vector_store_check = None
+    services.warmed.clear()  # start-up work still running: up, but not ready yet
+    warming = client.get("/readyz")
+    assert warming.status_code == 503 and warming.json()["checks"]["warm_up"] == "running"
 
 
 def test_session_lifecycle(client: TestClient, alice: dict[str, str]) -> None:

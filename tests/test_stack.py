@@ -47,6 +47,7 @@ def test_both_workers_are_ready_on_the_shared_services(stack: Stack) -> None:
             "bank": "ok",
             "embedder": "ok",
             "vector_store": "ok",
+            "warm_up": "ok",
         }
     heartbeat = httpx.get(f"{stack.chroma_url}/api/v2/heartbeat", timeout=10)
     assert heartbeat.status_code == 200

@@ -1,4 +1,4 @@
-"""`/healthz` (the process is up) and `/readyz` (store, database, bank and embedder usable)."""
+"""`/healthz` (the process is up) and `/readyz` (store, database, bank and embedder usable, warm-up over)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def readyz(services: ServicesDep) -> Readiness | JSONResponse:
             checks[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - readiness reports any failure, never raises
             checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+    # Start-up work (model load, the bank's rubric texts embedded) still running: serving works, but
+    # slowly, so a load balancer should wait.
+    checks["warm_up"] = "ok" if services.warmed.is_set() else "running"
     ready = all(v == "ok" for v in checks.values())
     body = Readiness(status="ready" if ready else "not-ready", checks=checks)
     return body if ready else JSONResponse(body.model_dump(), status_code=503)

@@ -12,6 +12,8 @@ import numpy as np
 import snowballstemmer
 from scipy import sparse
 
+from ingest.chunking import INDEX_ONLY_TEXT
+
 FACETS = ("round", "doc_type")
 K1 = 1.2
 B = 0.75
@@ -26,7 +28,7 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()
 # Part of every index key: a change to tokenizing or weighting must invalidate cached indexes.
-INDEX_VERSION = "bm25-v3-hyphen-parts"
+INDEX_VERSION = "bm25-v4-index-only-text"
 
 
 def _stem(word: str) -> str:
@@ -87,12 +89,16 @@ class BM25Index:
         k1: float = K1,
         b: float = B,
     ) -> BM25Index:
-        """Index `texts` (one per id) with BM25 parameters k1 and b; FACETS of metadata kept for filters."""
+        """Index `texts` (one per id) with BM25 parameters k1 and b; FACETS of metadata kept for filters.
+
+        A record's INDEX_ONLY_TEXT metadata is indexed with its text (searchable, never shown).
+        """
         vocabulary: dict[str, int] = {}
         columns: list[int] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
         for row, text in enumerate(texts):
-            term_ids = _term_ids(text, vocabulary)
+            hidden = metadatas[row].get(INDEX_ONLY_TEXT) if metadatas is not None else None
+            term_ids = _term_ids(f"{text}\n{hidden}" if hidden else text, vocabulary)
             lengths[row] = len(term_ids)
             columns.extend(term_ids)
         rows = np.repeat(np.arange(len(texts)), lengths)

@@ -11,6 +11,9 @@ from ingest.documents import Chunk, Document, Metadata
 # The model adds [CLS] and [SEP] around the text: those two count against its 256 positions.
 SPECIAL_TOKENS = 2
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
+# Metadata field with words BM25 indexes beside a record's text but search never shows (e.g. a bank
+# question's model answer): retrieval strips it from hits, the chunk id covers it.
+INDEX_ONLY_TEXT = "index_only_text"
 
 
 class Chunker:
@@ -35,7 +38,7 @@ class Chunker:
         seen: dict[str, int] = {}
         for index, (section, text) in enumerate(pieces):
             metadata: Metadata = {**document.metadata, "section": section, "chunk_index": index}
-            base = chunk_id(document.source, text)
+            base = chunk_id(document.source, text, str(document.metadata.get(INDEX_ONLY_TEXT, "")))
             seen[base] = seen.get(base, 0) + 1
             cid = base if seen[base] == 1 else f"{base}-{seen[base]}"
             chunks.append(Chunk(id=cid, text=text, metadata=metadata))
@@ -98,9 +101,9 @@ class Chunker:
         return " ".join(words[:low])
 
 
-def chunk_id(source: str, text: str) -> str:
-    """Content-addressed id: the same text from the same source always gets the same id."""
-    normalized = re.sub(r"\s+", " ", text).strip()
+def chunk_id(source: str, text: str, index_only: str = "") -> str:
+    """Content-addressed id: the same text (and index-only text) from the same source, the same id."""
+    normalized = re.sub(r"\s+", " ", f"{text}\x00{index_only}" if index_only else text).strip()
     return hashlib.sha256(f"{source}\x00{normalized}".encode()).hexdigest()[:32]
 
 

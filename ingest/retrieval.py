@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.bm25 import BM25Index, content_key
+from ingest.chunking import INDEX_ONLY_TEXT
 from ingest.embedder import Embedder, shared_embedder
 from ingest.pipeline import bm25_path, ensure_ingested
 from ingest.store import StoredRecord, VectorStore, Where, open_store
@@ -21,7 +22,7 @@ Method = Literal["dense", "bm25", "hybrid"]
 Fusion = Literal["score", "rrf"]
 DOC_TYPES = ("guide", "question", "rubric")
 WIDEN = 8  # unfiltered over-fetch factor before falling back to a filtered vector query
-_HIDDEN_METADATA = ("file_hash",)
+_HIDDEN_METADATA = ("file_hash", INDEX_ONLY_TEXT)  # INDEX_ONLY_TEXT: model answers
 _SECTION_FIELDS = ("source", "section", "question_id", "criterion_id")  # one section, question or criterion
 
 __all__ = [

@@ -14,6 +14,9 @@ from interviewer.bank import Bank, load_bank
 from interviewer.errors import CorpusError
 
 SHIPPED_PREFIXES = ("guides/", "questions/", "rubrics/")
+# Part of a question file's stored hash: bump it when question_document changes what a record holds,
+# so the next incremental ingest rebuilds stored question records although the files did not change.
+QUESTION_RECORD_FORMAT = "q2-model-answer-indexed"
 
 
 @dataclass
@@ -44,6 +47,9 @@ def shipped_sources(corpus_dir: Path) -> SourceSet:
         for path in sorted((corpus_dir / folder).glob(pattern)):
             files[f"{folder}/{path.name}"] = path
     hashes = {key: file_hash(path) for key, path in files.items()}
+    hashes.update(
+        {k: f"{h}+{QUESTION_RECORD_FORMAT}" for k, h in hashes.items() if k.startswith("questions/")}
+    )
 
     def load(keys: list[str]) -> dict[str, list[Document]]:
         return _load_shipped(corpus_dir, files, keys)

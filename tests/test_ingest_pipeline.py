@@ -202,6 +202,23 @@ def test_shipped_corpus_records_and_ids_are_stable(tmp_path: Path, bank) -> None
     assert rebuilt.chunks_embedded == len(records) and rebuilt.chunks_total == len(records)
 
 
+def test_new_question_record_format_rebuilds_only_question_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bank
+) -> None:  # type: ignore[no-untyped-def]
+    from ingest import sources
+
+    settings = Settings(data_dir=tmp_path / "data")
+    first = ingest(settings, embedder=HashingEmbedder())
+    assert ingest(settings, embedder=HashingEmbedder()).files_changed == 0
+    monkeypatch.setattr(sources, "QUESTION_RECORD_FORMAT", "next-format")
+    again = ingest(settings, embedder=HashingEmbedder())
+    question_files = len(list((SHIPPED_CORPUS / "questions").glob("*.yaml")))
+    assert again.files_changed == question_files and again.chunks_embedded == len(bank.questions)
+    assert again.chunks_total == first.chunks_total
+    hashes = open_store(settings, "corpus").file_hashes()
+    assert all(h.endswith("+next-format") == s.startswith("questions/") for s, h in hashes.items())
+
+
 def test_new_embedding_model_replaces_the_collection(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=shipped_copy(tmp_path))
     first = ingest(settings, embedder=HashingEmbedder(384))

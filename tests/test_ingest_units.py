@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ingest.bm25 import BM25Index, tokenize
-from ingest.chunking import Chunker, chunk_id
+from ingest.chunking import INDEX_ONLY_TEXT, Chunker, chunk_id
 from ingest.cleaning import clean_web_text
 from ingest.documents import Document
 from ingest.embedder import HashingEmbedder
@@ -73,10 +73,30 @@ def test_load_file_kinds_and_bad_files(tmp_path: Path) -> None:
 
 def test_question_record_never_contains_key_points_or_model_answer(bank) -> None:  # type: ignore[no-untyped-def]
     for question in bank.questions:
-        text = question_document(question, "questions/x.yaml").text
-        assert question.prompt in text
+        document = question_document(question, "questions/x.yaml")
+        assert question.prompt in document.text
         for secret in (*question.key_points, question.model_answer):
-            assert secret not in text
+            assert secret not in document.text
+        # The model answer is only in the index-only field; key points are nowhere in the record.
+        assert document.metadata[INDEX_ONLY_TEXT] == question.model_answer
+        assert not any(kp in str(v) for kp in question.key_points for v in document.metadata.values())
+
+
+def test_index_only_text_is_searchable_but_never_shown(bank) -> None:  # type: ignore[no-untyped-def]
+    question = next(q for q in bank.questions if q.id == "md-calibration")
+    chunker = Chunker(HashingEmbedder().count_tokens)
+    (record,) = chunker.chunk(question_document(question, "questions/ml-depth.yaml"))
+    assert record.id != chunk_id("questions/ml-depth.yaml", record.text), "the id covers the hidden text"
+    embedder, store = HashingEmbedder(), InMemoryStore()
+    texts = [record.text, "Probability calibration guide: reliability of scores"]
+    metas = [record.metadata, {"doc_type": "guide", "round": "ml-depth"}]
+    store.upsert([record.id, "guide"], texts, embedder.embed(texts), metas)
+    retriever = Retriever(store, embedder)
+    assert [h.id for h in retriever.search("Brier", k=2, method="bm25")] == [record.id]  # answer-only word
+    for method in ("dense", "bm25", "hybrid"):
+        hits = retriever.search("Brier score", k=2, method=method)
+        assert record.id in {h.id for h in hits}, method
+        assert all("Brier" not in h.text and INDEX_ONLY_TEXT not in h.metadata for h in hits)
 
 
 def test_chunks_fit_the_limit_and_carry_their_section() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ingest.chunking import Chunker, chunk_documents
 from ingest.documents import Chunk
-from ingest.embedder import Embedder, shared_embedder
+from ingest.embedder import Embedder, embedder_for
 from ingest.sources import SourceSet, path_sources, shipped_sources
 from ingest.store import VectorStore, open_store
 from interviewer.settings import Settings
@@ -64,7 +64,7 @@ def ingest(
     def get_embedder() -> Embedder:
         nonlocal model
         if model is None:
-            model = shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+            model = embedder_for(settings)
         return model
 
     model_name = embedder.name if embedder is not None else settings.embedding_model

@@ -11,7 +11,8 @@ from typing import Literal
 
 from ingest.bm25 import BM25Index, content_key
 from ingest.chunking import INDEX_ONLY_TEXT
-from ingest.embedder import Embedder, shared_embedder
+from ingest.embedder import Embedder, embedder_for
+from ingest.exact_dense import EXACT_MAX_RECORDS, ExactDense
 from ingest.pipeline import bm25_path, ensure_ingested
 from ingest.store import StoredRecord, VectorStore, Where, open_store
 from interviewer.errors import CorpusError, InputError
@@ -115,6 +116,7 @@ class Retriever:
         depth: int = 20,
         weights: tuple[float, float] = (1.0, 0.5),
         freshness_s: float = 5.0,
+        exact_max: int = EXACT_MAX_RECORDS,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -125,6 +127,9 @@ class Retriever:
         self.depth = depth
         self.weights = weights  # (dense, bm25) in the fusion
         self._freshness_s = freshness_s
+        self.exact_max = exact_max  # collections up to this size are searched exactly in memory
+        self._exact: ExactDense | None = None
+        self._exact_for: BM25Index | None = None  # the snapshot is reloaded whenever the index is
         self._index: BM25Index | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -165,6 +170,9 @@ class Retriever:
 
     def _dense(self, query: str, k: int, where: Where | None) -> list[StoredRecord]:
         vector = self.embedder.embed([query])[0]
+        exact = self.exact_dense()
+        if exact is not None:
+            return exact.top(vector, k, where)
         if not where:
             return self.store.query(vector, k)
         # A filtered HNSW query is slow on large collections (~230 ms at 100k); the top of a wider
@@ -176,6 +184,9 @@ class Retriever:
         return self.store.query(vector, k, where)
 
     def _records(self, ids: Sequence[str], known: dict[str, StoredRecord]) -> dict[str, StoredRecord]:
+        exact = self._exact if self._exact_for is not None else None
+        if exact is not None:
+            known = {**known, **{i: exact.records[i] for i in ids if i not in known and i in exact.records}}
         missing = [doc_id for doc_id in ids if doc_id not in known]
         if missing:
             known = {**known, **{r.id: r for r in self.store.get(ids=missing)}}
@@ -184,6 +195,17 @@ class Retriever:
     def _hits(self, ranked: Sequence[tuple[str, float]], known: dict[str, StoredRecord]) -> list[Hit]:
         known = self._records([doc_id for doc_id, _ in ranked], known)
         return [_hit(known[doc_id], score) for doc_id, score in ranked if doc_id in known]
+
+    def exact_dense(self) -> ExactDense | None:
+        """The in-memory snapshot for exact dense search, or None when the collection is too large."""
+        index = self.bm25_index()
+        if len(index.ids) > self.exact_max:
+            return None
+        with self._lock:
+            if self._exact_for is not index:
+                self._exact = ExactDense.load(self.store)
+                self._exact_for = index
+            return self._exact
 
     def bm25_index(self) -> BM25Index:
         """The collection's BM25 index: loaded from disk when its content key matches, else rebuilt."""
@@ -245,7 +267,7 @@ def build_retriever(
             f"collection {store.name!r} is empty: run `mock-interviewer ingest` first "
             f"(MI_DATA_DIR={settings.data_dir})"
         )
-    model = embedder or shared_embedder(settings.embedding_model, settings.embedding_batch_size)
+    model = embedder or embedder_for(settings)
     stored_model = store.info().get("embedder")
     if stored_model and stored_model != model.name:
         raise CorpusError(

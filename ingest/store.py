@@ -38,6 +38,10 @@ class VectorStore(Protocol):
 
     def query(self, embedding: np.ndarray, k: int, where: Where | None = None) -> list[StoredRecord]: ...
 
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every record's id and stored embedding (rows aligned)."""
+        ...
+
     def ids(self) -> list[str]: ...
 
     def file_hashes(self) -> dict[str, str]: ...
@@ -124,6 +128,15 @@ class ChromaStore:
                 return
             offset += _BATCH
 
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        ids: list[str] = []
+        rows: list[np.ndarray] = []
+        for page in self._pages(["embeddings"]):
+            ids += page["ids"]
+            if len(page["ids"]):
+                rows.append(np.asarray(page["embeddings"], dtype=np.float32))
+        return ids, (np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+
     def query(self, embedding: np.ndarray, k: int, where: Where | None = None) -> list[StoredRecord]:
         if k <= 0:
             return []
@@ -184,6 +197,12 @@ class InMemoryStore:
         return [
             StoredRecord(i, self._rows[i][0], dict(self._rows[i][2])) for i in keys if self._match(i, where)
         ]
+
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        ids = list(self._rows)
+        if not ids:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return ids, np.stack([self._rows[i][1] for i in ids])
 
     def query(self, embedding: np.ndarray, k: int, where: Where | None = None) -> list[StoredRecord]:
         keys = [i for i in self._rows if self._match(i, where)]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from ingest.bm25 import BM25Index, content_key
 from ingest.chunking import INDEX_ONLY_TEXT
 from ingest.embedder import Embedder, embedder_for
@@ -142,6 +144,7 @@ class Retriever:
         round: str | None = None,  # the contract's keyword, shadowing the builtin here only
         doc_type: str | None = None,
         method: Method = "hybrid",
+        vector: np.ndarray | None = None,  # the query's embedding when the caller already has it
     ) -> list[Hit]:
         """Top-k hits for `query`, optionally only one round and/or one doc type."""
         where = validate_filters(round, doc_type)
@@ -149,13 +152,13 @@ class Retriever:
             return []
         depth = max(self.depth, k)
         if method == "dense":
-            return [_hit(r, 1.0 - r.distance) for r in self._dense(query, k, where)]
+            return [_hit(r, 1.0 - r.distance) for r in self._dense(query, k, where, vector)]
         if method == "bm25":
             ranked = self.bm25_index().top(query, k, self.bm25_index().mask(where))
             return self._hits(ranked, {})
         if method != "hybrid":
             raise InputError(f"unknown retrieval method {method!r}; use dense, bm25 or hybrid")
-        dense = self._dense(query, depth, where)
+        dense = self._dense(query, depth, where, vector)
         index = self.bm25_index()
         lexical = index.top(query, depth, index.mask(where))
         if self.fusion == "rrf":
@@ -168,8 +171,22 @@ class Retriever:
         window = demote_repeated_sections(window, {doc_id: r.metadata for doc_id, r in known.items()})
         return self._hits(window[:k], known)
 
-    def _dense(self, query: str, k: int, where: Where | None) -> list[StoredRecord]:
-        vector = self.embedder.embed([query])[0]
+    def search_many(
+        self, queries: Sequence[str], *, k: int = 5, round: str | None = None, doc_type: str | None = None
+    ) -> list[list[Hit]]:
+        """Hybrid top-k hits for each query; the queries are embedded in one batch."""
+        texts = [q for q in queries if q.strip()]
+        vectors = dict(zip(texts, self.embedder.embed(texts), strict=True)) if texts else {}
+        return [
+            self.search(q, k=k, round=round, doc_type=doc_type, vector=vectors.get(q)) if q.strip() else []
+            for q in queries
+        ]
+
+    def _dense(
+        self, query: str, k: int, where: Where | None, vector: np.ndarray | None = None
+    ) -> list[StoredRecord]:
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
         exact = self.exact_dense()
         if exact is not None:
             return exact.top(vector, k, where)

@@ -51,32 +51,54 @@ class GuideSearch:
         self._lock = threading.Lock()
 
     def refs(self, query: str, round_: Round, k: int = 2) -> list[GuideRef]:
+        return self.refs_many([query], round_, k)[0]
+
+    def refs_many(self, queries: list[str], round_: Round, k: int = 2) -> list[list[GuideRef]]:
+        """Guide sections for each query; the ones not remembered are searched in one batch."""
         if self.retriever is None:
-            return []
-        key = (query, round_.value, k)
-        with self._lock:
-            remembered = self._found.get(key)
-        if remembered is not None and time.monotonic() - remembered[0] < self.ttl_s:
-            return list(remembered[1])
+            return [[] for _ in queries]
+        found = {q: refs for q in queries if (refs := self._remembered((q, round_.value, k))) is not None}
+        missing = [q for q in dict.fromkeys(queries) if q not in found]
+        if missing:
+            found.update(self._search(missing, round_, k))
+        return [list(found.get(q, [])) for q in queries]
+
+    def _search(self, queries: list[str], round_: Round, k: int) -> dict[str, list[GuideRef]]:
+        retriever = self.retriever
+        if retriever is None:
+            return {}
         try:
-            hits = self.retriever.search(query, k=k, round=round_.value, doc_type="guide")
+            if hasattr(retriever, "search_many"):
+                batches = retriever.search_many(queries, k=k, round=round_.value, doc_type="guide")
+            else:
+                batches = [retriever.search(q, k=k, round=round_.value, doc_type="guide") for q in queries]
         except Exception:  # noqa: BLE001 - a broken index must not break feedback
-            return []
-        found = [
-            GuideRef(
-                chunk_id=str(h.id),
-                title=str(h.metadata.get("title", "")),
-                section=str(h.metadata.get("section", "")),
-                text=_excerpt(h.text),
-            )
-            for h in hits
-        ]
+            return {}
+        out = {q: [_guide_ref(h) for h in hits] for q, hits in zip(queries, batches, strict=True)}
         with self._lock:
-            self._found[key] = (time.monotonic(), found)
-            self._found.move_to_end(key)
+            for q, refs in out.items():
+                key = (q, round_.value, k)
+                self._found[key] = (time.monotonic(), refs)
+                self._found.move_to_end(key)
             while len(self._found) > self.capacity:
                 self._found.popitem(last=False)
-        return list(found)
+        return out
+
+    def _remembered(self, key: tuple[str, str, int]) -> list[GuideRef] | None:
+        with self._lock:
+            remembered = self._found.get(key)
+        if remembered is None or time.monotonic() - remembered[0] >= self.ttl_s:
+            return None
+        return remembered[1]
+
+
+def _guide_ref(hit: Any) -> GuideRef:
+    return GuideRef(
+        chunk_id=str(hit.id),
+        title=str(hit.metadata.get("title", "")),
+        section=str(hit.metadata.get("section", "")),
+        text=_excerpt(hit.text),
+    )
 
 
 def build_feedback(inputs: FeedbackInputs, guides: GuideSearch) -> Feedback:
@@ -158,7 +180,7 @@ def _gaps(inputs: FeedbackInputs) -> list[FeedbackItem]:
 
 def _practice(inputs: FeedbackInputs, guides: GuideSearch) -> list[FeedbackItem]:
     ranked = sorted(inputs.criteria, key=lambda c: ((c.score or 0), -c.weight))
-    items = []
+    items, queries = [], []
     for index, c in enumerate(ranked[:MAX_PRACTICE]):
         criterion = inputs.rubric.criterion(c.id)
         point = inputs.missed[index] if index < len(inputs.missed) else ""
@@ -166,8 +188,10 @@ def _practice(inputs: FeedbackInputs, guides: GuideSearch) -> list[FeedbackItem]
         text = f"Practise {c.name.lower()}: {criterion.hints[-1]}"
         if point:
             text += f" For this question that means: {point}."
-        query = f"{criterion.name} {topic} {point}".strip()
-        items.append(FeedbackItem(text=text, criterion_id=c.id, guide_refs=guides.refs(query, inputs.round_)))
+        items.append(FeedbackItem(text=text, criterion_id=c.id))
+        queries.append(f"{criterion.name} {topic} {point}".strip())
+    for item, refs in zip(items, guides.refs_many(queries, inputs.round_), strict=True):
+        item.guide_refs = refs
     return items
 
 

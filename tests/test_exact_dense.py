@@ -57,3 +57,19 @@ def test_the_retriever_searches_small_collections_in_memory_and_large_ones_in_th
     ]
     assert calls  # the store's own search served the collection over the cut-off
     assert np.isclose(in_memory[0].score, large.search("drift monitoring", k=1, round="ml-depth")[0].score)
+
+
+def test_search_many_embeds_once_and_answers_like_search() -> None:
+    class Counting(HashingEmbedder):
+        calls = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Counting.calls += 1
+            return super().embed(texts)
+
+    retriever = Retriever(_store(), Counting())
+    queries = ["drift monitoring", "", "market sizing"]
+    many = retriever.search_many(queries, k=2, round="ml-depth")
+    assert Counting.calls == 1 and many[1] == []
+    for query, hits in zip(queries, many, strict=True):
+        assert hits == retriever.search(query, k=2, round="ml-depth")

@@ -67,3 +67,21 @@ def test_a_failing_retriever_gives_no_pointers_and_is_asked_again_later() -> Non
     retriever.broken = False
     assert len(guides.refs("a", Round.BEHAVIORAL)) == 2
     assert GuideSearch(None).refs("a", Round.BEHAVIORAL) == []
+
+
+@dataclass
+class BatchingRetriever(CountingRetriever):
+    batches: list[list[str]] = field(default_factory=list)
+
+    def search_many(self, queries: list[str], **kw: Any) -> list[list]:
+        self.batches.append(list(queries))
+        return [self.search(q, **kw) for q in queries]
+
+
+def test_uncached_queries_go_to_the_retriever_in_one_batch() -> None:
+    retriever = BatchingRetriever()
+    guides = GuideSearch(retriever)
+    guides.refs("a", Round.BEHAVIORAL)
+    refs = guides.refs_many(["a", "b", "c", "b"], Round.BEHAVIORAL)
+    assert retriever.batches == [["a"], ["b", "c"]]  # "a" remembered, "b" asked once
+    assert [r[0].chunk_id for r in refs] == ["a-0", "b-0", "c-0", "b-0"]

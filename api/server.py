@@ -58,5 +58,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1, open_lo
         port=port,
         workers=workers,
         log_level="warning",
+        # Longer than a candidate's pause between turns: a client that reuses a connection the
+        # server has just closed as idle gets a read error (seen in the load run at uvicorn's 5 s).
+        timeout_keep_alive=75,
         timeout_graceful_shutdown=5,
     )

@@ -145,3 +145,66 @@ def test_api_keys_are_stored_hashed_and_authenticate(stores: tuple[SessionStore,
     assert stored == [hash_key(key)] and key not in stored
     _, second = users.add_user_with_key("carol")
     assert second != key and users.authenticate(second) == user
+
+
+def _hammer(settings: Settings, saves: int) -> list[str]:
+    """Two engines (two workers) saving their own sessions at once on one database; errors seen."""
+    import threading
+
+    errors: list[str] = []
+    engines = [create_db_engine(settings) for _ in range(2)]
+    upgrade_to_head(engines[0])
+    owner = UserStore(engines[0]).get_or_create("load").id
+
+    def worker(index: int) -> None:
+        store = SessionStore(engines[index], _State)
+        state = _State(id=f"w{index}", questions=[_Progress(question_id=f"q{index}")])
+        for n in range(saves):
+            state.turns.append(_Turn(role="candidate", text=f"turn {n}"))
+            try:
+                store.save(owner, state)
+            except Exception as exc:  # noqa: BLE001 - collected and asserted on
+                errors.append(str(exc)[:120])
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for engine in engines:
+        engine.dispose()
+    return errors
+
+
+def test_concurrent_saves_from_two_workers_all_land(settings: Settings) -> None:
+    assert _hammer(settings, 60) == []
+    sessions = SessionStore(create_db_engine(settings), _State)
+    owner = UserStore(sessions.engine).get_or_create("load").id
+    assert [len(sessions.load(owner, f"w{i}").turns) for i in range(2)] == [60, 60]
+
+
+def test_a_save_refused_as_locked_is_redone_and_other_errors_are_not(
+    stores: tuple[SessionStore, UserStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import interviewer.store.store as store_module
+
+    sessions, users = stores
+    owner = users.get_or_create("alice").id
+    real_save, failures = sessions._save_once, ["database is locked", "database is locked"]
+
+    def flaky(user_id: str, state: _State) -> None:
+        if failures:
+            raise OperationalError("UPDATE sessions", {}, Exception(failures.pop(0)))
+        real_save(user_id, state)
+
+    monkeypatch.setattr(sessions, "_save_once", flaky)
+    sessions.save(owner, _State(id="s1"))
+    assert sessions.load(owner, "s1").id == "s1" and failures == []
+    failures.extend(["disk I/O error"])
+    with pytest.raises(OperationalError, match="disk I/O"):
+        sessions.save(owner, _State(id="s2"))
+    failures.extend(["database is locked"] * store_module.SAVE_ATTEMPTS)
+    with pytest.raises(OperationalError, match="locked"):
+        sessions.save(owner, _State(id="s3"))

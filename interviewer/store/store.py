@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,10 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from interviewer.errors import SessionNotFound
 from interviewer.store.models import CriterionScoreRow, MessageRow, SeenQuestionRow, SessionRow, utcnow
+
+SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,18 @@ class SessionStore:
 
     def save(self, user_id: str, state: Any) -> None:
         """Write the state and append its new turns; SessionNotFound if the id belongs to another user."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                self._save_once(user_id, state)
+                return
+            except OperationalError as exc:
+                # SQLite in WAL mode: a transaction that read before it writes fails at once (no busy
+                # wait) when another worker committed in between; the whole save is simply redone.
+                if "database is locked" not in str(exc) or attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.005 * 2**attempt + random.uniform(0, 0.005))
+
+    def _save_once(self, user_id: str, state: Any) -> None:
         now = utcnow()
         with self._sessions.begin() as db:
             row = db.get(SessionRow, state.id)

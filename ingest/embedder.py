@@ -63,7 +63,8 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for `text`, without the [CLS]/[SEP] markers."""
-        return len(self._model.tokenizer.tokenize(text))
+        # verbose=False: measuring a section longer than the model's limit is the point, not a mistake
+        return len(self._model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 def _resolve_model_path(model: str) -> str:

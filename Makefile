@@ -13,11 +13,17 @@ export RAGAS_DO_NOT_TRACK := true
 setup: $(STAMP)
 
 # torch 2.13.0 (CPU build, from local disk) goes in first: anything that pulls torch later would
-# otherwise fetch a multi-GB CUDA build. llama-cpp-python builds from source once (~4 min).
+# otherwise fetch a multi-GB CUDA build. llama-cpp-python (the test LLM server; same pin as the
+# llm-server extra in pyproject.toml) builds from source (~4 min) for the generic x86-64 CPU: a
+# native build uses llama.cpp's AMX kernels on CPUs that have AMX, and they segfault on the first
+# completion. --no-cache-dir so that pip rebuilds instead of reusing a natively built wheel.
+LLAMA_CPP := llama-cpp-python[server]==0.3.36
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet --no-cache-dir '$(LLAMA_CPP)'
 	$(BIN)/pip install --quiet -e '.[dev,llm-server]'
 	touch $(STAMP)
 

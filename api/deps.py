@@ -97,7 +97,7 @@ def build_services(settings: Settings) -> Services:
         if open_store(settings).count() == 0:
             raise RuntimeError("the collection is empty: run `mock-interviewer ingest`")
 
-    return Services(
+    services = Services(
         vector_store_check=vector_store_check if settings.chroma_url else None,
         settings=settings,
         sessions=sessions,
@@ -109,6 +109,9 @@ def build_services(settings: Settings) -> Services:
         limiter=build_rate_limiter(settings, sessions.engine),
         warm_up=warm_up if settings.warm_up else None,
     )
+    if not settings.warm_up:
+        services.warmed.set()  # nothing to wait for, whether or not the app's lifespan runs
+    return services
 
 
 def get_services(request: Request) -> Services:

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def fuzz_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
     data_dir: Path = tmp_path_factory.mktemp("fuzz") / "data"
-    services = build_services(load_settings(data_dir=data_dir, rate_limit_per_minute=1_000_000))
+    # schemathesis calls the ASGI app without its lifespan, so no background warm-up would ever finish
+    settings = load_settings(data_dir=data_dir, rate_limit_per_minute=1_000_000, warm_up=False)
+    services = build_services(settings)
     services.interviewer()  # warm the engine once for the whole module
     return services
 

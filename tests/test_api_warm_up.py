@@ -31,7 +31,8 @@ def test_the_warm_up_runs_once_when_the_app_starts(settings: Settings) -> None:
 
 
 def test_the_real_warm_up_embeds_the_bank_and_can_be_switched_off(settings: Settings) -> None:
-    assert build_services(load_settings(data_dir=settings.data_dir, warm_up=False)).warm_up is None
+    switched_off = build_services(load_settings(data_dir=settings.data_dir, warm_up=False))
+    assert switched_off.warm_up is None and switched_off.warmed.is_set()  # ready without a lifespan
     services = build_services(load_settings(data_dir=settings.data_dir, embedding_model="hashing"))
     assert services.warm_up is not None
     stop = threading.Event()

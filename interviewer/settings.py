@@ -21,6 +21,8 @@ OFFLINE_ENVIRONMENT = {
     "ANONYMIZED_TELEMETRY": "False",
     "RAGAS_DO_NOT_TRACK": "true",
     "TOKENIZERS_PARALLELISM": "false",
+    # transformers draws a "Loading weights" bar on every model load; it buries the CLI's own output
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -33,7 +33,8 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
         # stopped and joined at shutdown, since a thread still inside torch at interpreter exit
         # aborts the process.
         stop = threading.Event()
-        warm_up = threading.Thread(target=_warm_up, args=(services, stop), name="warm-up", daemon=True)
+        work = (services.warm_up, services.warmed, stop)
+        warm_up = threading.Thread(target=_warm_up, args=work, name="warm-up", daemon=True)
         warm_up.start()
         try:
             yield
@@ -60,12 +61,11 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
     return app
 
 
-def _warm_up(services: Services, stop: threading.Event) -> None:
+def _warm_up(work: Callable[[threading.Event], None], done: threading.Event, stop: threading.Event) -> None:
     try:
-        if services.warm_up is not None:
-            services.warm_up(stop)
+        work(stop)
     finally:
-        services.warmed.set()
+        done.set()
 
 
 def create_app() -> FastAPI:

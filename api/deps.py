@@ -33,9 +33,7 @@ class Services:
     embedder_check: Callable[[], None]
     limiter: RateLimiter
     vector_store_check: Callable[[], None] | None = None  # set when a Chroma server is configured
-    warm_up: Callable[[threading.Event], None] | None = (
-        None  # background start-up work until the event is set
-    )
+    warm_up: Callable[[threading.Event], None] | None = None  # start-up work; stops once the event is set
     warmed: threading.Event = field(default_factory=threading.Event)  # set once the warm-up is over
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -7,13 +7,12 @@ text never seen before costs an embedding.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
 from ingest.embedder import Embedder
+from interviewer.lru import LruCache
 
 DEFAULT_CAPACITY = 16384  # ~25 MB of 384-d float32 vectors
 
@@ -34,18 +33,17 @@ class CachedEmbedder:
         self.max_tokens = inner.max_tokens
         self.capacity = capacity
         self.mini_batch = mini_batch
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._vectors: LruCache[str, np.ndarray] = LruCache(capacity)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        found = self._lookup(unique)
+        found = self._vectors.get_many(unique)
         missing = [t for t in unique if t not in found]
         if missing:
             fresh = dict(zip(missing, self._embed_missing(missing), strict=True))
-            self._remember(fresh)
+            self._vectors.put_many(fresh)
             found.update(fresh)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
@@ -57,22 +55,6 @@ class CachedEmbedder:
 
     def __contains__(self, text: object) -> bool:
         return text in self._vectors
-
-    def _lookup(self, texts: list[str]) -> dict[str, np.ndarray]:
-        found = {}
-        with self._lock:
-            for text in texts:
-                vector = self._vectors.get(text)
-                if vector is not None:
-                    self._vectors.move_to_end(text)
-                    found[text] = vector
-        return found
-
-    def _remember(self, fresh: dict[str, np.ndarray]) -> None:
-        with self._lock:
-            self._vectors.update(fresh)
-            while len(self._vectors) > self.capacity:
-                self._vectors.popitem(last=False)
 
     def _embed_missing(self, texts: list[str]) -> np.ndarray:
         if not self.mini_batch:

@@ -201,7 +201,7 @@ class Retriever:
         return self.store.query(vector, k, where)
 
     def _records(self, ids: Sequence[str], known: dict[str, StoredRecord]) -> dict[str, StoredRecord]:
-        exact = self._exact if self._exact_for is not None else None
+        exact = self._exact  # record ids are content hashes, so a snapshot's records never go wrong
         if exact is not None:
             known = {**known, **{i: exact.records[i] for i in ids if i not in known and i in exact.records}}
         missing = [doc_id for doc_id in ids if doc_id not in known]

@@ -6,7 +6,6 @@ gap-aimed follow-ups). Keep these names stable; extend with new fields rather th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from interviewer.evidence_text import (
     overlap,
     split_sentences,
     stem_line,
+    tokens,
     word_count,
 )
 from interviewer.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
@@ -241,7 +241,7 @@ def _first_occurrences(sentences: list[Span]) -> list[Span]:
     seen: set[str] = set()
     out = []
     for span in sentences:
-        key = " ".join(re.findall(r"[a-z0-9]+", span.text.lower()))
+        key = " ".join(tokens(span.text))
         if key and key not in seen:
             seen.add(key)
             out.append(span)

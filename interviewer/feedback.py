@@ -3,15 +3,13 @@ and what to practise next with pointers to the guide sections that teach it."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from interviewer.bank import Question, Rubric
 from interviewer.evidence import Evidence
 from interviewer.evidence_text import split_sentences
+from interviewer.lru import LruCache
 from interviewer.redflags import FLAG_MESSAGES
 from interviewer.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
 from interviewer.rounds import Round
@@ -45,10 +43,7 @@ class GuideSearch:
 
     def __init__(self, retriever: Any | None, capacity: int = 2048, ttl_s: float = 600.0) -> None:
         self.retriever = retriever
-        self.capacity = capacity
-        self.ttl_s = ttl_s
-        self._found: OrderedDict[tuple[str, str, int], tuple[float, list[GuideRef]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._found: LruCache[tuple[str, str, int], list[GuideRef]] = LruCache(capacity, ttl_s)
 
     def refs(self, query: str, round_: Round, k: int = 2) -> list[GuideRef]:
         return self.refs_many([query], round_, k)[0]
@@ -57,7 +52,8 @@ class GuideSearch:
         """Guide sections for each query; the ones not remembered are searched in one batch."""
         if self.retriever is None:
             return [[] for _ in queries]
-        found = {q: refs for q in queries if (refs := self._remembered((q, round_.value, k))) is not None}
+        remembered = self._found.get_many((q, round_.value, k) for q in queries)
+        found = {q: refs for (q, _, _), refs in remembered.items()}
         missing = [q for q in dict.fromkeys(queries) if q not in found]
         if missing:
             found.update(self._search(missing, round_, k))
@@ -75,21 +71,8 @@ class GuideSearch:
         except Exception:  # noqa: BLE001 - a broken index must not break feedback
             return {}
         out = {q: [_guide_ref(h) for h in hits] for q, hits in zip(queries, batches, strict=True)}
-        with self._lock:
-            for q, refs in out.items():
-                key = (q, round_.value, k)
-                self._found[key] = (time.monotonic(), refs)
-                self._found.move_to_end(key)
-            while len(self._found) > self.capacity:
-                self._found.popitem(last=False)
+        self._found.put_many({(q, round_.value, k): refs for q, refs in out.items()})
         return out
-
-    def _remembered(self, key: tuple[str, str, int]) -> list[GuideRef] | None:
-        with self._lock:
-            remembered = self._found.get(key)
-        if remembered is None or time.monotonic() - remembered[0] >= self.ttl_s:
-            return None
-        return remembered[1]
 
 
 def _guide_ref(hit: Any) -> GuideRef:

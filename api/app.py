@@ -14,18 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import Services, build_services
 from api.errors import install_error_handlers
 from api.routes import catalog, health, sessions
-from interviewer.settings import Settings
+from interviewer.composition import Components
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    """An app over `services` (the real adapters for `settings` when not given)."""
-    services = services or build_services(settings)
+def build_app(services: Services) -> FastAPI:
+    """The HTTP API and web page over `services`."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if services.warm_up is None:
+        if not services.settings.warm_up:
             services.warmed.set()
             yield
             return
@@ -69,7 +68,8 @@ def _warm_up(work: Callable[[threading.Event], None], done: threading.Event, sto
 
 
 def create_app() -> FastAPI:
-    """Factory for `uvicorn --factory api.app:create_app` (each worker reads MI_ variables itself)."""
-    from interviewer.settings import load_settings
+    """Factory for `uvicorn --factory api.app:create_app`: each worker process is its own composition root."""
+    from interviewer.settings import apply_offline_environment, load_settings
 
-    return build_app(load_settings())
+    apply_offline_environment()
+    return build_app(build_services(Components(load_settings())))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 from api.deps import Services
 from api.errors import ApiError
 from api.schemas import ReplyOut, ReplyText, SessionCreate, session_out
+from interviewer.domain.rounds import ROUND_NAMES, Level, Round, parse_round
+from interviewer.domain.session import SessionState
 from interviewer.errors import ConfigError
-from interviewer.rounds import ROUND_NAMES, Level, Round, parse_round
+from interviewer.interview.engine import InterviewEngine, Reply
 from interviewer.store import User
 
 
@@ -46,7 +47,7 @@ def _parse_level(name: str | None) -> Level | None:
         ) from None
 
 
-def start_session(services: Services, user: User, request: SessionCreate) -> Any:
+def start_session(services: Services, user: User, request: SessionCreate) -> SessionState:
     """A new session with the interviewer's opening message, committed."""
     round_ = parse_round_or_422(request.round)
     level = _parse_level(request.level)
@@ -65,7 +66,7 @@ def start_session(services: Services, user: User, request: SessionCreate) -> Any
     return state
 
 
-def load_resumed(services: Services, user: User, session_id: str) -> Any:
+def load_resumed(services: Services, user: User, session_id: str) -> SessionState:
     """The session, with a candidate turn left unanswered by a crash answered and committed."""
     state = services.sessions.load(user.id, session_id)
     if state.status == "active" and state.pending_candidate_turn() is not None:
@@ -86,7 +87,9 @@ def check_size(services: Services, content: str) -> None:
         )
 
 
-def record(services: Services, user: User, session_id: str, content: str) -> tuple[Any, Any]:
+def record(
+    services: Services, user: User, session_id: str, content: str
+) -> tuple[InterviewEngine, SessionState]:
     """Commit the candidate's message; returns (interviewer, state with the pending turn)."""
     check_size(services, content)
     state = load_resumed(services, user, session_id)
@@ -98,17 +101,17 @@ def record(services: Services, user: User, session_id: str, content: str) -> tup
     return interviewer, state
 
 
-def reply_out(reply: Any) -> ReplyOut:
+def reply_out(reply: Reply) -> ReplyOut:
     state = reply.state
     return ReplyOut(
-        reply=ReplyText(text=reply.text, kind=str(reply.kind)),
-        ended=bool(reply.ended),
+        reply=ReplyText(text=reply.text, kind=reply.kind),
+        ended=reply.ended,
         session=session_out(state),
-        report=reply.report or getattr(state, "report", None),
+        report=reply.report or state.report,
     )
 
 
-def answer(services: Services, user: User, interviewer: Any, state: Any) -> ReplyOut:
+def answer(services: Services, user: User, interviewer: InterviewEngine, state: SessionState) -> ReplyOut:
     """Answer the pending turn and commit the reply."""
     reply = interviewer.advance(state)
     services.sessions.save(user.id, reply.state)
@@ -119,14 +122,16 @@ def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-def answer_stream(services: Services, user: User, interviewer: Any, state: Any) -> Iterator[str]:
+def answer_stream(
+    services: Services, user: User, interviewer: InterviewEngine, state: SessionState
+) -> Iterator[str]:
     """The reply as server-sent events: `token` events, then one `done` event with the ReplyOut JSON."""
     try:
         stream = interviewer.advance_stream(state)
         for chunk in stream:
             if chunk:
                 yield _sse("token", {"text": chunk})
-        reply = getattr(stream, "last_reply", None) or getattr(interviewer, "last_reply", None)
+        reply = stream.last_reply
         if reply is None:
             raise RuntimeError("the interviewer's stream gave no final reply")
         services.sessions.save(user.id, reply.state)
@@ -136,7 +141,7 @@ def answer_stream(services: Services, user: User, interviewer: Any, state: Any) 
         yield _sse("error", {"code": "reply_failed", "message": str(exc) or type(exc).__name__})
 
 
-def end_session(services: Services, user: User, session_id: str) -> Any:
+def end_session(services: Services, user: User, session_id: str) -> SessionState:
     """Finish the session (idempotent) and return its state with the report, committed."""
     state = load_resumed(services, user, session_id)
     if state.status == "ended" and state.report is not None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.report import GradeReport, SessionReport
+from interviewer.domain.report import GradeReport, SessionReport
+from interviewer.domain.session import SessionState, Turn
 
 
 class ErrorOut(BaseModel):
@@ -134,48 +135,36 @@ class Readiness(BaseModel):
     checks: dict[str, str]
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+def turn_out(turn: Turn) -> TurnOut:
+    return TurnOut(role=turn.speaker, text=turn.text, kind=turn.kind, brain=turn.brain)
 
 
-def turn_out(turn: Any) -> TurnOut:
-    role = getattr(turn, "role", None) or getattr(turn, "speaker", "unknown")
-    text = getattr(turn, "text", None)
-    return TurnOut(
-        role=str(_text(role)),
-        text=str(text if text is not None else getattr(turn, "content", "")),
-        kind=_text(getattr(turn, "kind", None)),
-        brain=_text(getattr(turn, "brain", None)),
-    )
-
-
-def session_out(state: Any) -> SessionOut:
+def session_out(state: SessionState) -> SessionOut:
     """The public view of a SessionState."""
     return SessionOut(
         id=state.id,
-        round=str(_text(state.round)),
-        company=_text(getattr(state, "company", None)),
-        level=_text(getattr(state, "level", None)),
-        topic=_text(getattr(state, "topic", None)),
-        brain=_text(getattr(state, "brain", None)),
-        status=str(_text(state.status)),
+        round=state.round,
+        company=state.company,
+        level=state.level,
+        topic=state.topic,
+        brain=state.brain,
+        status=state.status,
         turns=[turn_out(t) for t in state.turns],
-        events=[EventOut(kind=e.kind, turn_index=e.turn_index) for e in getattr(state, "events", []) or []],
-        question_count=len(getattr(state, "questions", []) or []),
-        report=getattr(state, "report", None),
+        events=[EventOut(kind=e.kind, turn_index=e.turn_index) for e in state.events],
+        question_count=len(state.questions),
+        report=state.report,
     )
 
 
-def session_summary(state: Any) -> SessionSummary:
-    report = getattr(state, "report", None)
+def session_summary(state: SessionState) -> SessionSummary:
     return SessionSummary(
         id=state.id,
-        round=str(_text(state.round)),
-        company=_text(getattr(state, "company", None)),
-        level=_text(getattr(state, "level", None)),
-        status=str(_text(state.status)),
+        round=state.round,
+        company=state.company,
+        level=state.level,
+        status=state.status,
         turns=len(state.turns),
-        overall=None if report is None else report.overall.score,
+        overall=None if state.report is None else state.report.overall.score,
     )
 
 

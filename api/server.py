@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 import sys
 
+from interviewer.composition import Components
 from interviewer.errors import ConfigError
 from interviewer.settings import Settings
-from interviewer.store import LOCAL_USER, build_stores
+from interviewer.store import LOCAL_USER
 
 
 def is_loopback(host: str) -> bool:
@@ -29,26 +30,28 @@ def check_bind(settings: Settings, host: str) -> None:
         )
 
 
-def prepare_local(settings: Settings, host: str, port: int) -> str:
+def prepare_local(components: Components, host: str, port: int) -> str:
     """`--open-local`: ingest the corpus if needed, issue a key for the local user, return the page URL."""
-    from ingest.retrieval import ensure_ingested
+    from ingest.pipeline import ensure_ingested
 
-    ensure_ingested(settings)
-    _, users = build_stores(settings)
+    ensure_ingested(components.settings, components.embedder(), components.vector_store())
+    _, users = components.stores()
     user = users.get_or_create(LOCAL_USER)
     key = users.issue_key(user, label="serve --open-local")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return f"http://{shown}:{port}/#key={key}"
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int = 1, open_local: bool = False) -> None:
-    """Migrate the database once, then run uvicorn with `workers` processes (each stateless)."""
+def serve(
+    components: Components, *, host: str, port: int, workers: int = 1, open_local: bool = False
+) -> None:
+    """Migrate the database once, then run uvicorn with `workers` processes (each its own root)."""
     import uvicorn
 
-    check_bind(settings, host)
-    build_stores(settings)  # migrations run here, once, before any worker starts
+    check_bind(components.settings, host)
+    components.stores()  # migrations run here, once, before any worker starts
     if open_local:
-        url = prepare_local(settings, host, port)
+        url = prepare_local(components, host, port)
         print(f"Open {url} in your browser (the key after # stays in the page).", flush=True)
     print(f"serving on http://{host}:{port} with {workers} worker(s)", file=sys.stderr, flush=True)
     uvicorn.run(

@@ -18,11 +18,12 @@ from interviewer.settings import Settings
 def bench_grading(settings: Settings, *, quick: bool) -> dict[str, Any]:
     """p50/p99 of grade_answer over the calibration answers, new then repeated, and the embed-only floor."""
     from evals.grading import load_calibration, warm_up_grader
-    from interviewer.evidence_text import split_sentences
-    from interviewer.grader import QuestionAttempt, build_grader
-    from interviewer.rounds import parse_round
+    from interviewer.composition import Components
+    from interviewer.domain.rounds import parse_round
+    from interviewer.grading.grader import QuestionAttempt
+    from interviewer.text import split_sentences
 
-    grader = build_grader(settings)
+    grader = Components(settings).grader()
     answers = load_calibration()
     if quick:
         answers = answers[::6]

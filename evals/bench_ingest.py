@@ -24,11 +24,11 @@ def _raw_encode(embedder: Any, texts: list[str], batch_size: int) -> float:
 
 def bench_ingest(settings: Settings, *, quick: bool) -> dict[str, Any]:
     """Pipeline chunks/s vs raw encode chunks/s on the same chunks (same batch size), and re-ingest."""
-    from ingest.embedder import embedder_for
     from ingest.pipeline import ingest
     from ingest.store import open_store
+    from interviewer.composition import Components
 
-    embedder = embedder_for(settings)
+    embedder = Components(settings).embedder()
     embedder.embed(["warm up the model before timing anything"])
     runs = 1 if quick else 3
     pipeline_rates, raw_rates, reingest_s, first_s = [], [], [], []
@@ -36,13 +36,13 @@ def bench_ingest(settings: Settings, *, quick: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mi-bench-ingest-") as tmp:
         for run in range(runs):
             fresh = settings.model_copy(update={"data_dir": Path(tmp) / f"run{run}"})
-            report = ingest(fresh)
+            report = ingest(fresh, embedder=embedder, store=open_store(fresh))
             chunks = report.chunks_embedded
             first_s.append(report.seconds)
             pipeline_rates.append(chunks / report.seconds)
             texts = [r.text for r in open_store(fresh).get()]
             raw_rates.append(len(texts) / _raw_encode(embedder, texts, settings.embedding_batch_size))
-            again = ingest(fresh)
+            again = ingest(fresh, embedder=embedder, store=open_store(fresh))
             assert again.chunks_embedded == 0, "re-ingest of an unchanged corpus embedded chunks"
             reingest_s.append(again.seconds)
     pipeline = spread(pipeline_rates, 2)

@@ -25,9 +25,9 @@ ROUNDS = ("ml-system-design", "behavioral", "case-study", "ml-depth", "general")
 
 def corpus_sentences(settings: Settings) -> list[str]:
     """Sentences from the question bank (prompts, follow-ups, key points, model answers)."""
-    from interviewer.bank import cached_bank
+    from interviewer.domain.bank import load_bank
 
-    bank = cached_bank(settings.corpus_dir)
+    bank = load_bank(settings.corpus_dir)
     texts = [t for q in bank.questions for t in (q.prompt, *q.follow_ups, *q.key_points, q.model_answer)]
     parts = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
     return [s for s in parts if len(s.split()) >= 6]
@@ -126,23 +126,25 @@ def _latencies(retriever: Any, embedder: Any, queries: list[str]) -> dict[str, A
 
 def bench_search(settings: Settings, *, quick: bool) -> dict[str, Any]:
     """Latency on the shipped corpus and on the synthetic collection, plus HNSW recall@10 there."""
-    from ingest.embedder import embedder_for
-    from ingest.retrieval import build_retriever, ensure_ingested
+    from ingest.pipeline import ensure_ingested
+    from ingest.retrieval import build_retriever
+    from interviewer.composition import Components
 
-    embedder = embedder_for(settings)
+    components = Components(settings)
+    embedder = components.embedder()
     queries = _query_texts(settings, 60 if quick else 300)
-    ensure_ingested(settings)
-    shipped = _latencies(build_retriever(settings), embedder, queries)
+    ensure_ingested(settings, embedder, components.vector_store())
+    shipped = _latencies(components.retriever(), embedder, queries)
     size = QUICK_SIZE if quick else FULL_SIZE
     texts = synthetic_texts(settings, size)
     vectors = cached_vectors(settings, texts, embedder)
     bench_settings, store = synthetic_store(settings, texts, vectors, embedder)
-    synthetic = _latencies(build_retriever(bench_settings, collection=store.name), embedder, queries)
+    synthetic = _latencies(build_retriever(bench_settings, store, embedder), embedder, queries)
     query_vectors = embedder.embed(corpus_sentences(settings)[: 50 if quick else 200])
     recall = hnsw_recall(store, vectors, query_vectors)
     p99 = synthetic["hybrid"].get("p99_ms")
     return {
-        "shipped_corpus": {"chunks": build_retriever(settings).store.count(), **shipped},
+        "shipped_corpus": {"chunks": components.vector_store().count(), **shipped},
         "synthetic": {"chunks": size, "vectors_cached_in": str(Path(bench_settings.data_dir)), **synthetic},
         "hnsw_vs_exact": recall,
         "targets": [

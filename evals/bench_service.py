@@ -222,9 +222,13 @@ def bench_service(
 
     `levels` and `budget_s` (per level) default to the quick or full run; tests pass tiny ones.
     """
-    from ingest.retrieval import ensure_ingested
+    from ingest.pipeline import ensure_ingested
+    from interviewer.composition import Components
 
-    ensure_ingested(settings)  # the server shares the ingested corpus; sessions go to a temp database
+    components = Components(settings)
+    ensure_ingested(
+        settings, components.embedder(), components.vector_store()
+    )  # the server shares the ingested corpus; sessions go to a temp database
     levels = levels or ((5, 10) if quick else (10, 50, 100))
     budget_s = budget_s or (60.0 if quick else 240.0)
     # Two workers, as the Dockerfile and `make stack` deploy it on two cores.

@@ -20,13 +20,13 @@ import numpy as np
 from evals.leakage import leaked
 from evals.suites import EvalOptions
 from evals.thresholds import knob
-from ingest.embedder import Embedder
-from ingest.embedding_cache import CachedEmbedder
-from interviewer.bank import Bank, Question, Rubric
+from interviewer.composition import Components
+from interviewer.domain.bank import Bank, Question, Rubric
+from interviewer.domain.report import Feedback, SessionReport
+from interviewer.domain.rounds import Round
 from interviewer.errors import MockInterviewerError
-from interviewer.report import Feedback, SessionReport
-from interviewer.rounds import Round
-from interviewer.settings import Settings
+from interviewer.grading.embedding_cache import CachedEmbedder
+from interviewer.ports import Embedder
 
 # A sentence ends at . ! ? followed by space, except after "e.g." / "i.e." / "vs." / "etc.".
 _SENTENCE = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.!?])\s+|\n+")
@@ -63,7 +63,7 @@ def report_scores(report: SessionReport) -> set[str]:
 
 def flag_messages(report: SessionReport) -> list[str]:
     """The standard explanation of each red flag the report raised (they support feedback saying so)."""
-    from interviewer.redflags import FLAG_MESSAGES
+    from interviewer.grading.redflags import FLAG_MESSAGES
 
     raised = {*report.flags, *(f for g in report.questions for f in g.flags)}
     return [FLAG_MESSAGES[f] for f in sorted(raised) if f in FLAG_MESSAGES]
@@ -240,18 +240,15 @@ def judge_samples(interviews: list[Any], bank: Bank, limit: int) -> list[Any]:
     return samples
 
 
-def run_faithfulness_eval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+def run_faithfulness_eval(components: Components, options: EvalOptions) -> dict[str, Any]:
     """Offline faithfulness figures (and judge metrics with --judge-base-url) over simulated sessions."""
-    from ingest.embedder import embedder_for
-    from interviewer.bank import cached_bank
-
     if "interviews" not in options.shared:
         from evals.simulate import run_simulation_eval
 
-        run_simulation_eval(settings, options)
+        run_simulation_eval(components, options)
     interviews = options.shared["interviews"]
-    bank = cached_bank(settings.corpus_dir)
-    embedder = embedder_for(settings)
+    bank = components.bank()
+    embedder = components.embedder()
     scorer = SupportScorer(embedder)
     result = aggregate(
         (score_interview(i, bank, scorer) for i in interviews), knob("support_similarity", 0.55)

@@ -11,23 +11,21 @@ from typing import Any
 
 import numpy as np
 
-from ingest.embedder import Embedder
-from ingest.embedding_cache import CachedEmbedder
-from interviewer.bank import Bank, Rubric
-from interviewer.rounds import Round
-from interviewer.session import SessionState, Turn
+from interviewer.domain.bank import Bank, Rubric
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import SessionState, Turn
+from interviewer.grading.embedding_cache import CachedEmbedder
+from interviewer.grading.evidence import EvidenceAnalyzer
 
 
 class FollowUpJudge:
-    def __init__(self, bank: Bank, embedder: Embedder) -> None:
-        from interviewer.grader import shared_analyzer
-
+    def __init__(self, bank: Bank, analyzer: EvidenceAnalyzer) -> None:
         self.bank = bank
-        self.embedder = embedder
-        self.analyzer = shared_analyzer(embedder)
+        self.embedder = analyzer.embedder
+        self.analyzer = analyzer
         self._criterion_vectors: dict[str, tuple[list[str], np.ndarray]] = {}
         # Each interviewer line is embedded once: the persona reads it live, the check re-reads it after.
-        self._lines = CachedEmbedder(embedder)
+        self._lines = CachedEmbedder(analyzer.embedder)
 
     def _vectors(self, rubric: Rubric) -> tuple[list[str], np.ndarray]:
         if rubric.id not in self._criterion_vectors:
@@ -84,7 +82,7 @@ class FollowUpJudge:
             matches = [k for k in evidence.key_points if k.index == index]
             return bool(matches) and not matches[0].covered
         if kind == "phase":
-            from interviewer.flows import flow_for
+            from interviewer.interview.phases import flow_for
 
             try:
                 return not flow_for(Round(round_name)).phase(rest).covered(text)

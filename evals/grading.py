@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from interviewer.composition import Components
 from interviewer.errors import CorpusError
 
 if TYPE_CHECKING:
-    from interviewer.grader import Grader
-    from interviewer.settings import Settings
+    from interviewer.grading.grader import Grader
 
 CALIBRATION_DIR = Path(__file__).with_name("calibration")
 ADVERSARIAL = ("bluff", "off_topic", "gibberish", "empty", "injection")
@@ -76,8 +76,8 @@ def grade_all(
     cpu_times: list[float] | None = None,
 ) -> tuple[list[float], list[float]]:
     """Overall scores and per-answer latencies (ms) for `answers` (the reports appended to `reports`)."""
-    from interviewer.grader import QuestionAttempt
-    from interviewer.rounds import parse_round
+    from interviewer.domain.rounds import parse_round
+    from interviewer.grading.grader import QuestionAttempt
 
     scores, latencies = [], []
     for a in answers:
@@ -179,13 +179,9 @@ def split_metrics(answers: Sequence[CalibrationAnswer], scores: Sequence[float])
     }
 
 
-def run_grading_eval(
-    settings: Settings, *, quick: bool = False, grader: Grader | None = None
-) -> dict[str, Any]:
+def run_grading_eval(components: Components, *, quick: bool = False) -> dict[str, Any]:
     """Grade every calibration answer twice (stability), report metrics for tune, holdout and all."""
-    from interviewer.grader import build_grader
-
-    grader = grader or build_grader(settings)
+    grader = components.grader()
     answers = load_calibration()
     if quick:
         keep = _quick_subset(answers)
@@ -231,8 +227,8 @@ def run_grading_eval(
 
 def warm_up_grader(grader: Grader) -> None:
     """What a server does once at start-up: load the model, run a first inference, embed the bank."""
-    from interviewer.grader import QuestionAttempt
-    from interviewer.rounds import Round
+    from interviewer.domain.rounds import Round
+    from interviewer.grading.grader import QuestionAttempt
 
     grader.prepare()
     warm_up = QuestionAttempt(None, "Tell me about a project.", ["A warm-up answer."])

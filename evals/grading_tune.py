@@ -12,9 +12,10 @@ from itertools import combinations
 import numpy as np
 
 from evals.grading import LADDER, CalibrationAnswer, load_calibration
-from interviewer.bank import Bank, Rubric
-from interviewer.evidence import EvidenceAnalyzer, Span
-from interviewer.evidence_scoring import (
+from interviewer.domain.bank import Bank, Rubric
+from interviewer.grading.evidence import EvidenceAnalyzer, Span
+from interviewer.grading.redflags import FLAG_CAPS
+from interviewer.grading.scoring import (
     DEFAULT_CALIBRATION,
     CriterionFeatures,
     RoundCalibration,
@@ -23,9 +24,8 @@ from interviewer.evidence_scoring import (
     key_point_coverage,
     level_for,
 )
-from interviewer.evidence_text import split_sentences, word_count
-from interviewer.redflags import FLAG_CAPS
-from interviewer.signals import round_signals
+from interviewer.grading.signals import round_signals
+from interviewer.text import split_sentences, word_count
 
 _WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 _DETAIL = 5  # answer length must not dominate: it is a proxy, not a criterion
@@ -146,12 +146,12 @@ def _cached_measurements(
 
 
 def main() -> None:
-    from ingest.embedder import shared_embedder
-    from interviewer.bank import cached_bank
-    from interviewer.settings import SHIPPED_CORPUS
+    from interviewer.composition import Components
+    from interviewer.settings import SHIPPED_CORPUS, load_settings
 
-    bank = cached_bank(SHIPPED_CORPUS)
-    analyzer = EvidenceAnalyzer(shared_embedder())
+    components = Components(load_settings(corpus_dir=SHIPPED_CORPUS))
+    bank = components.bank()
+    analyzer = components.analyzer()
     tune = [a for a in load_calibration() if a.split == "tune" and a.kind in LADDER]
     measured = _cached_measurements(analyzer, bank, tune)
     print("ROUND_CALIBRATION: dict[str, RoundCalibration] = {")

@@ -12,7 +12,7 @@ from typing import Any
 
 from evals.personas import Persona, PersonaContext
 from interviewer.errors import ProviderError
-from interviewer.llm.base import ChatMessage, ChatModel
+from interviewer.ports import ChatMessage, ChatModel
 from interviewer.settings import Settings
 
 SYSTEM = (

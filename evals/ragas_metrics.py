@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.embedder import Embedder
+from interviewer.ports import Embedder
 
 
 @dataclass(frozen=True)

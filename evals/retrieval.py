@@ -11,10 +11,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ingest.retrieval import Hit, Method, Retriever, build_retriever, ensure_ingested
+from ingest.pipeline import ensure_ingested
+from ingest.retrieval import Hit, Method, Retriever
 from ingest.store import StoredRecord
+from interviewer.composition import Components
 from interviewer.errors import CorpusError
-from interviewer.settings import Settings
 
 RETRIEVAL_SET = Path(__file__).with_name("retrieval_set.yaml")
 METHODS: tuple[Method, ...] = ("dense", "bm25", "hybrid")
@@ -115,14 +116,11 @@ def score_ranking(retrieved: Sequence[str], relevant: Sequence[set[str]]) -> dic
     return metrics
 
 
-def run_retrieval_eval(
-    settings: Settings, *, quick: bool = False, retriever: Retriever | None = None, path: Path = RETRIEVAL_SET
-) -> dict:
+def run_retrieval_eval(components: Components, *, quick: bool = False, path: Path = RETRIEVAL_SET) -> dict:
     """Evaluate dense, BM25 and hybrid retrieval on the labeled set (ingesting the corpus if needed)."""
     dataset = load_retrieval_set(path)
-    if retriever is None:
-        ensure_ingested(settings)
-        retriever = build_retriever(settings)
+    ensure_ingested(components.settings, components.embedder(), components.vector_store())
+    retriever = components.retriever()
     resolved = resolve_labels(dataset, retriever.store.get())
     queries = dataset.queries[::3] if quick else dataset.queries
     per_query = [_run_query(retriever, query, resolved) for query in queries]

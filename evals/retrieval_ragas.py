@@ -18,9 +18,9 @@ def ragas_context_metrics(settings: Settings, retrieval_result: dict[str, Any]) 
     """
     from evals.ragas_metrics import ContextSample, context_metrics
     from evals.retrieval import load_retrieval_set, resolve_labels
-    from ingest.retrieval import build_retriever
+    from interviewer.composition import Components
 
-    retriever = build_retriever(settings)
+    retriever = Components(settings).retriever()
     resolved = resolve_labels(load_retrieval_set(), retriever.store.get())
     samples = []
     for row in retrieval_result.get("per_query", []):

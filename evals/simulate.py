@@ -18,11 +18,12 @@ from evals.followups import FollowUpJudge
 from evals.leakage import leaked
 from evals.personas import Persona, PersonaContext, load_personas, persona_context
 from evals.suites import EvalOptions
-from interviewer.bank import Bank, Question
+from interviewer.composition import Components
+from interviewer.domain.bank import Bank, Question
+from interviewer.domain.report import SessionReport
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import SessionState
 from interviewer.errors import InputError, ProviderError
-from interviewer.report import SessionReport
-from interviewer.rounds import Round
-from interviewer.session import SessionState
 from interviewer.settings import Settings
 
 # Quick (CI) cast: a strong, a weak and one adversarial persona per round (a different adversary each
@@ -224,15 +225,12 @@ def _aggregate(rows: list[dict[str, Any]], candidates: list[Candidate]) -> dict[
     }
 
 
-def run_simulation_eval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
+def run_simulation_eval(components: Components, options: EvalOptions) -> dict[str, Any]:
     """Every persona through every round; the sessions are kept in `options.shared` for faithfulness."""
-    from ingest.embedder import embedder_for
-    from interviewer.bank import cached_bank
-    from interviewer.factory import build_interviewer
-
-    bank = cached_bank(settings.corpus_dir)
-    interviewer = build_interviewer(settings)
-    judge = FollowUpJudge(bank, embedder_for(settings))
+    settings = components.settings
+    bank = components.bank()
+    interviewer = components.interviewer()
+    judge = FollowUpJudge(bank, components.analyzer())
     candidates = _candidates(options, settings)
     rows, interviews = [], []
     started = time.perf_counter()

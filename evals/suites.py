@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 import traceback
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from evals.thresholds import Outcome, evaluate
+from interviewer.composition import Components
 from interviewer.errors import MockInterviewerError
 from interviewer.settings import Settings
 
@@ -34,35 +36,36 @@ RAGAS_CONTEXT_METRICS = (
     "id_based_context_precision",
     "id_based_context_recall",
 )
-Runner = Callable[[Settings, EvalOptions], dict[str, Any]]
+Runner = Callable[[Components, EvalOptions], dict[str, Any]]
 
 
 def _import(module: str, attr: str) -> Any:
-    from evals.commands import load_suite_attr
+    """A suite's entry point, imported only when that suite runs (some load ragas or matplotlib)."""
+    return getattr(importlib.import_module(module), attr)
 
-    return load_suite_attr(module, attr)
 
-
-def _run_retrieval(settings: Settings, options: EvalOptions) -> dict[str, Any]:
-    result = dict(_import("evals.retrieval", "run_retrieval_eval")(settings, quick=options.quick))
+def _run_retrieval(components: Components, options: EvalOptions) -> dict[str, Any]:
+    result = dict(_import("evals.retrieval", "run_retrieval_eval")(components, quick=options.quick))
     try:
-        result["ragas"] = _import("evals.retrieval_ragas", "ragas_context_metrics")(settings, result)
+        result["ragas"] = _import("evals.retrieval_ragas", "ragas_context_metrics")(
+            components.settings, result
+        )
     except Exception as exc:  # noqa: BLE001 - the core retrieval figures stand without the ragas extras
         result["ragas"] = {"error": f"{type(exc).__name__}: {exc}"}
     result["headline"] = [f"ragas.{name}.mean" for name in RAGAS_CONTEXT_METRICS]
     return result
 
 
-def _run_grading(settings: Settings, options: EvalOptions) -> dict[str, Any]:
-    return dict(_import("evals.grading", "run_grading_eval")(settings, quick=options.quick))
+def _run_grading(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.grading", "run_grading_eval")(components, quick=options.quick))
 
 
-def _run_faithfulness(settings: Settings, options: EvalOptions) -> dict[str, Any]:
-    return dict(_import("evals.faithfulness", "run_faithfulness_eval")(settings, options))
+def _run_faithfulness(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.faithfulness", "run_faithfulness_eval")(components, options))
 
 
-def _run_simulate(settings: Settings, options: EvalOptions) -> dict[str, Any]:
-    return dict(_import("evals.simulate", "run_simulation_eval")(settings, options))
+def _run_simulate(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.simulate", "run_simulation_eval")(components, options))
 
 
 RUNNERS: dict[str, Runner] = {
@@ -83,10 +86,10 @@ def _ordered(names: list[str]) -> list[str]:
     return [n for n in RUNNERS if n in names]
 
 
-def _run_one(name: str, settings: Settings, options: EvalOptions) -> dict[str, Any]:
+def _run_one(name: str, components: Components, options: EvalOptions) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        result = RUNNERS[name](settings, options)
+        result = RUNNERS[name](components, options)
     except MockInterviewerError as exc:
         result = {"error": f"{type(exc).__name__}: {exc}"}
     except Exception as exc:  # noqa: BLE001 - one broken suite must not hide the others' figures
@@ -95,7 +98,9 @@ def _run_one(name: str, settings: Settings, options: EvalOptions) -> dict[str, A
     return result
 
 
-def run_all(settings: Settings, names: list[str], options: EvalOptions, console: Console) -> dict[str, Any]:
+def run_all(
+    components: Components, names: list[str], options: EvalOptions, console: Console
+) -> dict[str, Any]:
     """Run the named suites (with a progress bar on the terminal) and return {suite: result}."""
     results: dict[str, Any] = {}
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -103,7 +108,7 @@ def run_all(settings: Settings, names: list[str], options: EvalOptions, console:
         task = progress.add_task("eval", total=len(names))
         for name in _ordered(names):
             progress.update(task, description=f"eval {name}")
-            results[name] = _run_one(name, settings, options)
+            results[name] = _run_one(name, components, options)
             progress.advance(task)
     return results
 
@@ -161,7 +166,7 @@ def run_suites(
 ) -> int:
     """Run, print, optionally write the report and assert thresholds; returns the exit code."""
     console = console or Console()
-    results = run_all(settings, names, options, console)
+    results = run_all(Components(settings), names, options, console)
     _print_tables(results, console)
     outcomes = check_thresholds(results, quick=options.quick)
     if report_dir is not None:

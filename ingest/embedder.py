@@ -7,52 +7,59 @@ import itertools
 import re
 import threading
 from collections.abc import Sequence
-from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from interviewer.errors import ConfigError
+from interviewer.ports import Embedder
 
 if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
     from interviewer.settings import Settings
 
 PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
 
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors, one row per text."""
-
-    name: str
-    dim: int
-    max_tokens: int
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-
 class SentenceTransformerEmbedder:
-    """sentence-transformers model; `all-MiniLM-L6-v2` resolves to the PyPI-packaged copy."""
+    """sentence-transformers model; `all-MiniLM-L6-v2` resolves to the PyPI-packaged copy.
+
+    The model loads on first use (seconds), so commands that embed nothing never pay for it.
+    `threads` is torch's thread count, which is process-wide: it is set when the model loads.
+    """
 
     def __init__(self, model: str = PACKAGED_MINILM, batch_size: int = 64, threads: int = 1) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        torch.set_num_threads(threads)  # process-wide: see Settings.embedding_threads
-
         self.name = model
         self.batch_size = batch_size
-        self._model = SentenceTransformer(_resolve_model_path(model), device="cpu")
-        self.dim = int(self._model.get_embedding_dimension() or 0)
-        self.max_tokens = int(self._model.max_seq_length or 256)
+        self.threads = threads
+        self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+
+    def _loaded(self) -> SentenceTransformer:
+        with self._lock:
+            if self._model is None:
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(self.threads)  # see Settings.embedding_threads
+                self._model = SentenceTransformer(_resolve_model_path(self.name), device="cpu")
+            return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self._loaded().get_embedding_dimension() or 0)
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self._loaded().max_seq_length or 256)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._loaded()
         with self._lock:
-            vectors = self._model.encode(
+            vectors = model.encode(
                 list(texts),
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
@@ -64,7 +71,7 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for `text`, without the [CLS]/[SEP] markers."""
         # verbose=False: measuring a section longer than the model's limit is the point, not a mistake
-        return len(self._model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return len(self._loaded().tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 def _resolve_model_path(model: str) -> str:
@@ -109,15 +116,10 @@ class HashingEmbedder:
         return len(_WORD.findall(text.lower()))
 
 
-@cache
-def shared_embedder(model: str = PACKAGED_MINILM, batch_size: int = 64, threads: int = 1) -> Embedder:
-    """One loaded model per process (loading costs seconds; the model is read-only)."""
-    if model.startswith("hashing"):
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name: the packaged MiniLM by default, `hashing` for the fake."""
+    if settings.embedding_model.startswith("hashing"):
         return HashingEmbedder()
-    return SentenceTransformerEmbedder(model, batch_size, threads)
-
-
-def embedder_for(settings: Settings) -> Embedder:
-    """The process's shared embedder as the settings configure it."""
-    threads = settings.embedding_threads
-    return shared_embedder(settings.embedding_model, settings.embedding_batch_size, threads)
+    return SentenceTransformerEmbedder(
+        settings.embedding_model, settings.embedding_batch_size, settings.embedding_threads
+    )

@@ -11,9 +11,9 @@ import yaml
 from ingest.chunking import INDEX_ONLY_TEXT
 from ingest.cleaning import clean_web_text
 from ingest.documents import Document, Metadata
-from interviewer.bank import Bank, Criterion, Question, Rubric
+from interviewer.domain.bank import Bank, Criterion, Question, Rubric
+from interviewer.domain.rounds import ROUND_NAMES
 from interviewer.errors import CorpusError
-from interviewer.rounds import ROUND_NAMES
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)

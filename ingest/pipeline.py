@@ -11,9 +11,9 @@ import numpy as np
 
 from ingest.chunking import Chunker, chunk_documents
 from ingest.documents import Chunk
-from ingest.embedder import Embedder, embedder_for
 from ingest.sources import SourceSet, path_sources, shipped_sources
 from ingest.store import VectorStore, open_store
+from interviewer.ports import Embedder
 from interviewer.settings import Settings
 
 ProgressCallback = Callable[[int, int], None]
@@ -51,7 +51,7 @@ def ingest(
     *,
     collection: str | None = None,
     rebuild: bool = False,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     store: VectorStore | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
@@ -59,21 +59,11 @@ def ingest(
     started = time.perf_counter()
     sources = path_sources(paths) if paths else shipped_sources(settings.corpus_dir)
     store = store or open_store(settings, collection)
-    model: Embedder | None = embedder
-
-    def get_embedder() -> Embedder:
-        nonlocal model
-        if model is None:
-            model = embedder_for(settings)
-        return model
-
-    model_name = embedder.name if embedder is not None else settings.embedding_model
+    model_name = embedder.name
     info = store.info()
     model_changed = store.count() > 0 and info.get("embedder") not in (None, model_name)
-    plan = _plan(settings, sources, store, get_embedder, rebuild=rebuild or model_changed)
-    vectors = (
-        _embed(get_embedder, plan.chunks, settings.embedding_batch_size, progress) if plan.chunks else None
-    )
+    plan = _plan(settings, sources, store, embedder, rebuild=rebuild or model_changed)
+    vectors = _embed(embedder, plan.chunks, settings.embedding_batch_size, progress) if plan.chunks else None
     _write(store, plan, vectors, reset=model_changed)
     if plan.chunks or plan.stale_ids or info.get("embedder") != model_name:
         store.set_info({"embedder": model_name})
@@ -95,7 +85,7 @@ def _plan(
     settings: Settings,
     sources: SourceSet,
     store: VectorStore,
-    get_embedder: Callable[[], Embedder],
+    embedder: Embedder,
     *,
     rebuild: bool,
 ) -> _Plan:
@@ -105,7 +95,7 @@ def _plan(
     chunks: list[Chunk] = []
     if changed:
         documents = sources.loader(changed)  # raises CorpusError naming the first bad file
-        model = get_embedder()
+        model = embedder
         chunker = Chunker(
             model.count_tokens,
             chunk_tokens=settings.chunk_tokens,
@@ -133,9 +123,9 @@ def _plan(
 
 
 def _embed(
-    get_embedder: Callable[[], Embedder], chunks: list[Chunk], batch: int, progress: ProgressCallback | None
+    embedder: Embedder, chunks: list[Chunk], batch: int, progress: ProgressCallback | None
 ) -> np.ndarray:
-    model = get_embedder()
+    model = embedder
     # Batches of similar length pad less (the model pads each batch to its longest text).
     order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
     vectors = np.zeros((len(chunks), model.dim), dtype=np.float32)
@@ -174,6 +164,6 @@ def refresh_bm25(settings: Settings, store: VectorStore) -> None:
     index.save(bm25_path(settings, store.name))
 
 
-def ensure_ingested(settings: Settings) -> None:
-    """Incremental ingest of the shipped corpus into the configured collection; cheap when unchanged."""
-    ingest(settings)
+def ensure_ingested(settings: Settings, embedder: Embedder, store: VectorStore) -> None:
+    """Incremental ingest of the shipped corpus into `store`; cheap when unchanged."""
+    ingest(settings, embedder=embedder, store=store)

@@ -13,12 +13,12 @@ import numpy as np
 
 from ingest.bm25 import BM25Index, content_key
 from ingest.chunking import INDEX_ONLY_TEXT
-from ingest.embedder import Embedder, embedder_for
 from ingest.exact_dense import EXACT_MAX_RECORDS, ExactDense
 from ingest.pipeline import bm25_path, ensure_ingested
-from ingest.store import StoredRecord, VectorStore, Where, open_store
+from ingest.store import StoredRecord, VectorStore, Where
+from interviewer.domain.rounds import ROUND_NAMES
 from interviewer.errors import CorpusError, InputError
-from interviewer.rounds import ROUND_NAMES
+from interviewer.ports import Embedder
 from interviewer.settings import Settings
 
 Method = Literal["dense", "bm25", "hybrid"]
@@ -274,21 +274,17 @@ def _hit(record: StoredRecord, score: float) -> Hit:
     return Hit(id=record.id, text=record.text, score=round(float(score), 6), metadata=metadata)
 
 
-def build_retriever(
-    settings: Settings, *, collection: str | None = None, embedder: Embedder | None = None
-) -> Retriever:
-    """Open the collection for search; CorpusError if it has not been ingested (or used another model)."""
-    store = open_store(settings, collection)
+def build_retriever(settings: Settings, store: VectorStore, embedder: Embedder) -> Retriever:
+    """Search over `store`; CorpusError if it has not been ingested (or was embedded by another model)."""
     if store.count() == 0:
         raise CorpusError(
             f"collection {store.name!r} is empty: run `mock-interviewer ingest` first "
             f"(MI_DATA_DIR={settings.data_dir})"
         )
-    model = embedder or embedder_for(settings)
     stored_model = store.info().get("embedder")
-    if stored_model and stored_model != model.name:
+    if stored_model and stored_model != embedder.name:
         raise CorpusError(
-            f"collection {store.name!r} was embedded with {stored_model!r}, not {model.name!r}: "
+            f"collection {store.name!r} was embedded with {stored_model!r}, not {embedder.name!r}: "
             "run `mock-interviewer ingest --rebuild`"
         )
-    return Retriever(store, model, index_path=bm25_path(settings, store.name))
+    return Retriever(store, embedder, index_path=bm25_path(settings, store.name))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ingest.documents import Document
 from ingest.loaders import SUPPORTED_SUFFIXES, bank_documents, load_file
-from interviewer.bank import Bank, load_bank
+from interviewer.domain.bank import Bank, load_bank
 from interviewer.errors import CorpusError
 
 SHIPPED_PREFIXES = ("guides/", "questions/", "rubrics/")

@@ -27,7 +27,10 @@ OFFLINE_ENVIRONMENT = {
 
 
 def apply_offline_environment() -> None:
-    """Set the offline/no-telemetry variables unless the user already set them."""
+    """Set the offline/no-telemetry variables unless the user already set them.
+
+    Process entry points call it once (the CLI's `main`, the API's `create_app`), before any library loads.
+    """
     for name, value in OFFLINE_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
 
@@ -101,7 +104,6 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning validation errors into a ConfigError naming the variable."""
-    apply_offline_environment()
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api.deps import Services
 from api.ratelimit import build_rate_limiter
-from interviewer.report import CriterionScore, Feedback, GradeReport, Overall, SessionReport
+from interviewer.domain.report import CriterionScore, Feedback, GradeReport, Overall, SessionReport
 from interviewer.settings import Settings
 from interviewer.store import SessionStore, UserStore, create_db_engine, upgrade_to_head
 
@@ -166,7 +166,7 @@ class FakeGrader:
 
 def fake_services(settings: Settings, *, corpus_dir: Path | None = None) -> Services:
     """Services over the real store (SQLite or PostgreSQL from settings) with the fake engine and grader."""
-    from interviewer.bank import cached_bank
+    from interviewer.domain.bank import cached_bank
 
     engine = create_db_engine(settings)
     upgrade_to_head(engine)

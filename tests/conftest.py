@@ -58,7 +58,7 @@ def fake_embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def bank():  # type: ignore[no-untyped-def]
     """The shipped question bank and rubrics."""
-    from interviewer.bank import cached_bank
+    from interviewer.domain.bank import cached_bank
 
     return cached_bank(SHIPPED_CORPUS)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.bank import Bank, LevelRange, Question, Rubric
 from interviewer.brains.fake import FakeBrain
 from interviewer.brains.offline import OfflineBrain
-from interviewer.engine import Interviewer
-from interviewer.evidence import CriterionEvidence, Evidence, KeyPointMatch
-from interviewer.report import Feedback, Overall, SessionReport
-from interviewer.rounds import Level, Round
+from interviewer.domain.bank import Bank, LevelRange, Question, Rubric
+from interviewer.domain.report import Feedback, Overall, SessionReport
+from interviewer.domain.rounds import Level, Round
+from interviewer.grading.evidence import CriterionEvidence, Evidence, KeyPointMatch
+from interviewer.interview.engine import Interviewer
 
 
 def make_question(qid: str, round_: Round, **fields: object) -> Question:

@@ -59,7 +59,7 @@ def test_no_server_errors(api_schema, fuzz_services: Services) -> None:  # type:
 
 
 def _round(case) -> object:  # type: ignore[no-untyped-def]
-    from interviewer.rounds import Round
+    from interviewer.domain.rounds import Round
 
     rounds = list(Round)
     return rounds[hash(case.formatted_path + str(case.body)) % len(rounds)]

@@ -44,8 +44,8 @@ def test_the_real_warm_up_embeds_the_bank_and_can_be_switched_off(settings: Sett
 
 
 def test_prepare_stops_between_batches_once_told(bank, fake_embedder) -> None:  # type: ignore[no-untyped-def]
-    from interviewer.evidence import EvidenceAnalyzer
-    from interviewer.grader import PREPARE_BATCH, Grader
+    from interviewer.grading.evidence import EvidenceAnalyzer
+    from interviewer.grading.grader import PREPARE_BATCH, Grader
 
     stop = threading.Event()
     stop.set()

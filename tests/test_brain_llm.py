@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from interviewer.bank import Bank
 from interviewer.brains.fake import FakeBrain
 from interviewer.brains.llm import LLMBrain
 from interviewer.brains.offline import OfflineBrain
 from interviewer.brains.prompt import FENCE_CLOSE, FENCE_OPEN, PRIVATE_HEADER
+from interviewer.domain.bank import Bank
+from interviewer.domain.rounds import Round
 from interviewer.errors import ProviderError
 from interviewer.llm.scripted import FailAfter, ScriptedChatModel
-from interviewer.rounds import Round
 from tests.engine_support import make_interviewer, say, synthetic_bank
 
 SD = Round.ML_SYSTEM_DESIGN
@@ -66,7 +66,7 @@ def test_prompt_has_rules_rubric_context_private_key_points_and_fenced_candidate
         assert criterion.name in user.content
     assert "Guide text: always ask about the latency budget." in user.content
     assert retriever.queries and retriever.queries[-1][1]["doc_type"] == "guide"
-    question = interviewer.bank.question(state.questions[0].question_id or "")
+    question = interviewer.domain.bank.question(state.questions[0].question_id or "")
     private = user.content.split(PRIVATE_HEADER, 1)[1]
     for point in question.key_points:
         assert point in private
@@ -98,7 +98,7 @@ def test_leaking_sentences_are_removed_and_the_rest_kept(bank: Bank) -> None:
     model = ScriptedChatModel(default="Tell me more.")
     interviewer, _ = _interviewer(bank, model)
     state = interviewer.start(SD, seed=0)
-    point = interviewer.bank.questions[0].key_points[2]
+    point = interviewer.domain.bank.questions[0].key_points[2]
     model.push(f"Thanks for that. {point}. What would you monitor after launch?")
     reply = say(interviewer, state, "We shard the zebra index.")
     assert reply.text == "Thanks for that. What would you monitor after launch?"

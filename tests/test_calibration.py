@@ -31,8 +31,8 @@ def test_calibration_questions_exist_in_the_bank(bank) -> None:  # type: ignore[
 
 @pytest.fixture(scope="module")
 def result(real_embedder, bank) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from interviewer.evidence import EvidenceAnalyzer
-    from interviewer.grader import Grader
+    from interviewer.grading.evidence import EvidenceAnalyzer
+    from interviewer.grading.grader import Grader
     from interviewer.settings import load_settings
 
     grader = Grader(bank, EvidenceAnalyzer(real_embedder))
@@ -67,8 +67,8 @@ def test_adversarial_answers_are_caught_by_flags_not_luck(result: dict[str, Any]
 
 def test_quick_eval_result_has_every_key_the_thresholds_read(bank, fake_embedder) -> None:  # type: ignore[no-untyped-def]
     from evals.thresholds import checks_for, lookup
-    from interviewer.evidence import EvidenceAnalyzer
-    from interviewer.grader import Grader
+    from interviewer.grading.evidence import EvidenceAnalyzer
+    from interviewer.grading.grader import Grader
     from interviewer.settings import load_settings
 
     result = run_grading_eval(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import LEVEL_LABELS, Bank, load_bank, load_questions, load_rubric
+from interviewer.domain.bank import LEVEL_LABELS, Bank, load_bank, load_questions, load_rubric
+from interviewer.domain.rounds import LEVEL_ORDER, Round
 from interviewer.errors import CorpusError
-from interviewer.rounds import LEVEL_ORDER, Round
 from interviewer.settings import SHIPPED_CORPUS
 
 EXPECTED_CRITERIA = {

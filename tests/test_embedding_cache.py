@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ingest.embedder import HashingEmbedder
-from ingest.embedding_cache import CachedEmbedder
+from interviewer.grading.embedding_cache import CachedEmbedder
 
 
 class CountingEmbedder(HashingEmbedder):

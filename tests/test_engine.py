@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.bank import Bank, LevelRange
+from interviewer.domain.bank import Bank, LevelRange
+from interviewer.domain.rounds import Level, Round
+from interviewer.domain.session import SessionState
 from interviewer.errors import InputError
-from interviewer.rounds import Level, Round
-from interviewer.selection import choose_questions
-from interviewer.session import SessionState
+from interviewer.interview.selection import choose_questions
 from tests.engine_support import make_interviewer, make_question, say, synthetic_bank
 
 SD = Round.ML_SYSTEM_DESIGN
@@ -107,14 +107,14 @@ def test_session_ends_after_the_configured_number_of_questions(sd_bank: Bank) ->
     last = say(interviewer, first.state, "An answer to the second question about walrus.")
     assert last.kind == "wrap_up" and last.ended
     assert last.state.status == "ended" and last.report is not None
-    assert [a.answers for a in interviewer.grader.attempts] == [  # type: ignore[union-attr]
+    assert [a.answers for a in interviewer.grading.grader.attempts] == [  # type: ignore[union-attr]
         ["An answer to the first question about zebra."],
         ["An answer to the second question about walrus."],
     ]
 
 
 def test_default_main_questions_per_round_come_from_settings(settings) -> None:  # type: ignore[no-untyped-def]
-    from interviewer.factory import questions_per_round
+    from interviewer.composition import questions_per_round
 
     counts = questions_per_round(settings)
     assert counts == {SD: 1, Round.BEHAVIORAL: 2, Round.CASE_STUDY: 1, Round.ML_DEPTH: 2}

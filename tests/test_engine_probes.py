@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from interviewer.bank import Bank
-from interviewer.flows import flow_for
-from interviewer.planner import criterion_for_phase
-from interviewer.rounds import Round
+from interviewer.domain.bank import Bank
+from interviewer.domain.rounds import Round
+from interviewer.interview.phases import flow_for
+from interviewer.interview.planner import criterion_for_phase
 from tests.engine_support import make_interviewer, say, synthetic_bank
 
 NO_FOLLOW_UPS = ("What should we have for lunch?", "Which colour should the slides be?")
@@ -20,7 +20,7 @@ def test_a_probe_line_asked_on_one_question_is_not_reused_on_the_next(bank: Bank
     while state.status == "active":
         state = say(interviewer, state, "I would build a model and ship it.").state
     first, second = state.questions[0], state.questions[1]
-    assert set(first.asked_texts) & set(bank_follow_ups(interviewer.bank)), first.asked_texts
+    assert set(first.asked_texts) & set(bank_follow_ups(interviewer.domain.bank)), first.asked_texts
     assert second.asked_texts, "the second question still gets follow-ups"
     assert not set(first.asked_texts) & set(second.asked_texts)
     follow_up_turns = [t.text for t in state.turns if t.kind == "follow_up"]

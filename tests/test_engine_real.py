@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.bank import Bank
 from interviewer.brains.fake import FakeBrain
+from interviewer.brains.guard import leaks, split_secret_sentences
 from interviewer.brains.offline import OfflineBrain
-from interviewer.engine import Interviewer
-from interviewer.evidence import EvidenceAnalyzer
-from interviewer.grader import Grader
-from interviewer.guard import leaks, split_secret_sentences
-from interviewer.rounds import Round
+from interviewer.domain.bank import Bank
+from interviewer.domain.rounds import Round
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.grading.grader import Grader
+from interviewer.interview.engine import Interviewer
 from tests.engine_support import say
 
 pytestmark = pytest.mark.slow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.bank import Bank
-from interviewer.guard import leaks, split_secret_sentences
-from interviewer.rounds import Round
-from interviewer.session import SessionState
+from interviewer.brains.guard import leaks, split_secret_sentences
+from interviewer.domain.bank import Bank
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import SessionState
 from tests.engine_support import make_interviewer, say, synthetic_bank
 
 NO_FOLLOW_UPS = ("What should we have for lunch?", "Which colour should the slides be?")
@@ -108,7 +108,7 @@ def test_skip_moves_on_and_is_reported_as_skipped(bank: Bank) -> None:
     assert reply.state.questions[1].prompt in reply.text
     end = say(interviewer, reply.state, "/end")
     assert end.ended and end.kind == "wrap_up"
-    attempts = interviewer.grader.attempts  # type: ignore[union-attr]
+    attempts = interviewer.grading.grader.attempts  # type: ignore[union-attr]
     assert [a.skipped for a in attempts] == [True, True]
 
 
@@ -156,7 +156,7 @@ def test_hints_get_more_specific_and_are_counted(bank: Bank) -> None:
     assert hints[0] in first.text and hints[1] in second.text
     assert second.state.questions[0].hints_used == 2
     say(interviewer, second.state, "/end")
-    assert interviewer.grader.attempts[0].hints_used == 2  # type: ignore[union-attr]
+    assert interviewer.grading.grader.attempts[0].hints_used == 2  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("round_", list(Round))

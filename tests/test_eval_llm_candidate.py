@@ -9,7 +9,7 @@ from __future__ import annotations
 from evals.llm_candidate import LLMCandidate
 from evals.personas import load_personas, persona_context
 from evals.suites import EvalOptions
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
 from interviewer.settings import Settings
 from tests.llm_fault_server import fault_server
 
@@ -42,7 +42,7 @@ def test_the_model_answers_the_interviewers_line_and_a_failure_falls_back_to_the
 def test_a_whole_interview_with_an_llm_candidate(ingested_settings: Settings, bank, real_embedder) -> None:  # type: ignore[no-untyped-def]
     from evals.followups import FollowUpJudge
     from evals.simulate import run_interview
-    from interviewer.factory import build_interviewer
+    from interviewer.composition import build_interviewer
 
     with fault_server(reply=MODEL_ANSWER) as (_, url):
         candidate = _candidate(url, ingested_settings)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def test_eval_all_quick_meets_its_thresholds_and_writes_the_report(
     ingested_settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    from interviewer import cli
+    from interviewer.cli import main as cli
 
     report = tmp_path / "eval-quick"
     monkeypatch.setenv("MI_DATA_DIR", str(ingested_settings.data_dir))  # the corpus ingested once per run

@@ -12,9 +12,9 @@ from evals.followups import FollowUpJudge
 from evals.leakage import leaked
 from evals.personas import load_personas
 from evals.simulate import Interview, interview_metrics, run_interview
-from interviewer.report import FeedbackItem
-from interviewer.rounds import Round
-from interviewer.session import QuestionProgress, SessionState
+from interviewer.domain.report import FeedbackItem
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import QuestionProgress, SessionState
 
 pytestmark = pytest.mark.slow
 ROUND = Round.ML_SYSTEM_DESIGN
@@ -24,8 +24,8 @@ PERSONAS = ("expert", "weak", "bluffer", "silent")
 @pytest.fixture(scope="module")
 def played(ingested_settings, real_embedder):  # type: ignore[no-untyped-def]
     """One ML system design interview per persona, with its metrics (the eval's own path)."""
-    from interviewer.bank import cached_bank
-    from interviewer.factory import build_interviewer
+    from interviewer.composition import build_interviewer
+    from interviewer.domain.bank import cached_bank
 
     bank = cached_bank(ingested_settings.corpus_dir)
     interviewer = build_interviewer(ingested_settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.evidence import EvidenceAnalyzer
-from interviewer.evidence_text import split_sentences
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.text import split_sentences
 
 
 def test_sentences_keep_exact_offsets() -> None:

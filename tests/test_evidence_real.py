@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.evidence import EvidenceAnalyzer
-from interviewer.grader import Grader
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.grading.grader import Grader
 from tests.test_grader import GOOD, QID
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ GENERIC_RECOMMENDER_DESIGN = (
 
 
 def test_a_fluent_answer_to_another_question_cannot_reach_lean_hire(real_embedder, bank) -> None:  # type: ignore[no-untyped-def]
-    from interviewer.grader import QuestionAttempt
+    from interviewer.grading.grader import QuestionAttempt
 
     grader = Grader(bank, EvidenceAnalyzer(real_embedder))
     debugging = bank.question("sd-ctr-drop-debugging")  # asks why a metric dropped, not for a design

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from interviewer.evidence_text import split_sentences
-from interviewer.redflags import FlagInputs, FlagThresholds, detect_flags, injection_spans
-from interviewer.rounds import Round
-from interviewer.signals import round_signals, signal_strength
+from interviewer.domain.rounds import Round
+from interviewer.grading.redflags import FlagInputs, FlagThresholds, detect_flags, injection_spans
+from interviewer.grading.signals import round_signals, signal_strength
+from interviewer.text import split_sentences
 
 
 def _signals(round_: Round, text: str) -> dict[str, object]:

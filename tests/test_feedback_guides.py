@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.feedback import GuideSearch
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
+from interviewer.grading.feedback import GuideSearch
 
 
 @dataclass

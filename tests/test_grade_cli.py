@@ -15,7 +15,7 @@ from interviewer.errors import InputError
 def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
     import typer
 
-    from interviewer import grade_commands
+    from interviewer.cli import grade as grade_commands
 
     monkeypatch.setenv("MI_EMBEDDING_MODEL", "hashing")  # the fake embedder: fast and deterministic
     monkeypatch.setenv("MI_DATA_DIR", str(tmp_path / "data"))

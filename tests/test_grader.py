@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.evidence import EvidenceAnalyzer
-from interviewer.grader import Grader, QuestionAttempt, recommendation
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.grading.grader import Grader, QuestionAttempt, recommendation
 
 QID = "sd-marketplace-recommendations"
 GOOD = (

@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.embedder import Embedder, HashingEmbedder
+from ingest.embedder import HashingEmbedder
 from ingest.pipeline import ingest
 from ingest.retrieval import build_retriever
 from ingest.store import open_store
 from interviewer.errors import CorpusError
+from interviewer.ports import Embedder
 from interviewer.settings import SHIPPED_CORPUS, Settings
 
 pytestmark = pytest.mark.slow  # real Chroma writes of the whole corpus take seconds each

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from interviewer.cli.interview import read_answer_blocks
 from interviewer.errors import InputError
-from interviewer.interview_commands import read_answer_blocks
 
 ANSWERS = """I would start with requirements: 5,000 applications a day,
 and decisions within a second.
@@ -43,7 +43,7 @@ def test_answer_blocks_are_blank_line_separated(tmp_path: Path) -> None:
 def _app():  # type: ignore[no-untyped-def]
     import typer
 
-    from interviewer import interview_commands
+    from interviewer.cli import interview as interview_commands
 
     app = typer.Typer()
     interview_commands.register(app)
@@ -99,7 +99,7 @@ def test_history_avoids_questions_seen_in_earlier_sessions(cli_env: Path) -> Non
 
 
 def test_unknown_round_is_a_readable_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from interviewer import cli
+    from interviewer.cli import main as cli
 
     monkeypatch.setattr(sys, "argv", ["mock-interviewer", "interview", "--round", "nope"])
     with pytest.raises(SystemExit) as exit_info:
@@ -113,8 +113,8 @@ def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  
 
     from rich.console import Console
 
-    from interviewer.interview_render import TerminalChat
-    from interviewer.rounds import Round
+    from interviewer.cli.render import TerminalChat
+    from interviewer.domain.rounds import Round
     from tests.engine_support import make_interviewer, synthetic_bank
 
     class ScriptedConsole(Console):
@@ -142,7 +142,7 @@ def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  
 def test_llm_brain_without_an_endpoint_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys, cli_env
 ) -> None:  # type: ignore[no-untyped-def]
-    from interviewer import cli
+    from interviewer.cli import main as cli
 
     argv = [
         "mock-interviewer",

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
+from interviewer.domain.rounds import Round
 from interviewer.errors import ProviderError
-from interviewer.llm.base import ChatMessage
 from interviewer.llm.openai_compat import OpenAICompatChatModel
-from interviewer.rounds import Round
+from interviewer.ports import ChatMessage
 from interviewer.settings import Settings
 from tests.llm_fault_server import fault_server
 
@@ -76,7 +76,7 @@ def _llm_settings(settings: Settings, url: str) -> Settings:
 
 @pytest.mark.slow
 def test_session_survives_timeout_500_and_garbage_mid_session(settings: Settings) -> None:
-    from interviewer.factory import build_interviewer
+    from interviewer.composition import build_interviewer
 
     with fault_server(reply="Thanks for that. What would you measure first?") as (server, url):
         server.slow_s = 1.5

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.llm_review import LLMProposal, reconcile
-from interviewer.report import CriterionScore, Feedback, GradeReport, Overall
+from interviewer.domain.report import CriterionScore, Feedback, GradeReport, Overall
+from interviewer.grading.review import LLMProposal, reconcile
 
 TRANSCRIPT = (
     "I clarified the scale first: 10k QPS and 150 ms p99. Then I picked NDCG@10 as the offline metric."

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from interviewer.llm.base import ChatMessage
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
+from interviewer.ports import ChatMessage
 from interviewer.settings import REPO_ROOT, Settings
 
 pytestmark = [pytest.mark.llm_server, pytest.mark.slow]
@@ -141,7 +141,7 @@ def _settings(settings: Settings, url: str, **update: object) -> Settings:
 def test_a_session_runs_on_the_real_server_with_fenced_private_prompts(
     settings: Settings, server_url: str
 ) -> None:
-    from interviewer.factory import build_interviewer
+    from interviewer.composition import build_interviewer
 
     model = RecordingModel(_adapter(server_url, max_tokens=48))
     interviewer = build_interviewer(_settings(settings, server_url), chat_model=model)
@@ -159,7 +159,7 @@ def test_a_session_runs_on_the_real_server_with_fenced_private_prompts(
     llm_turns = [t for t in state.turns if t.brain == "llm"]
     fallbacks = [e for e in state.events if e.kind == "llm_fallback"]
     assert llm_turns or fallbacks  # every LLM turn either came from the server or fell back, visibly
-    question = interviewer.bank.question(state.questions[0].question_id or "")
+    question = interviewer.domain.bank.question(state.questions[0].question_id or "")
     user_prompt = model.sent[-1][-1].content
     assert "PRIVATE" in user_prompt and question.key_points[0] in user_prompt
     assert f"<candidate>{attack}</candidate>" in user_prompt
@@ -170,7 +170,7 @@ def test_a_session_runs_on_the_real_server_with_fenced_private_prompts(
 
 
 def test_a_timeout_falls_back_offline_quickly(settings: Settings, server_url: str) -> None:
-    from interviewer.factory import build_interviewer
+    from interviewer.composition import build_interviewer
 
     slow = _settings(settings, server_url, llm_timeout_s=0.05, llm_max_tokens=2000)
     interviewer = build_interviewer(slow)

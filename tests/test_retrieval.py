@@ -16,7 +16,7 @@ from interviewer.errors import InputError
 from interviewer.settings import Settings
 
 pytestmark = pytest.mark.slow
-CLI = [sys.executable, "-m", "interviewer.cli"]
+CLI = [sys.executable, "-m", "interviewer.cli.main"]
 
 
 def test_every_chunk_fits_the_model(ingested_settings: Settings, real_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from interviewer.bank import Bank
-from interviewer.report import Feedback, Overall, SessionReport
-from interviewer.rounds import Round
-from interviewer.session import QuestionProgress, SessionState, parse_command
+from interviewer.domain.bank import Bank
+from interviewer.domain.report import Feedback, Overall, SessionReport
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import QuestionProgress, SessionState, parse_command
 from tests.engine_support import make_interviewer, say, synthetic_bank
 
 

@@ -8,8 +8,8 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import inspect
 
+from interviewer.domain.report import CriterionScore, Feedback, Overall, SessionReport
 from interviewer.errors import SessionNotFound
-from interviewer.report import CriterionScore, Feedback, Overall, SessionReport
 from interviewer.settings import Settings
 from interviewer.store import SessionStore, UserStore, create_db_engine, hash_key, upgrade_to_head
 from interviewer.store.migrate import current_revision, head_revision

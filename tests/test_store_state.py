@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.session import QuestionProgress, SessionState
+from interviewer.domain.session import QuestionProgress, SessionState
 from interviewer.settings import Settings
 from interviewer.store import SessionStore, UserStore, build_stores
 

@@ -17,7 +17,7 @@ from api.schemas import (
     QuestionList,
     QuestionPublic,
 )
-from interviewer.report import GradeReport
+from interviewer.domain.report import GradeReport
 
 router = APIRouter(prefix="/v1", tags=["bank and grading"])
 _ROUND_ERROR: dict[int | str, dict[str, Any]] = {
@@ -83,7 +83,7 @@ def grade(body: GradeRequest, services: ServicesDep, user: CurrentUser) -> Grade
         raise ApiError(
             422, "question_round_mismatch", f"question {question.id} is a {question.round} question"
         )
-    from interviewer.grader import QuestionAttempt
+    from interviewer.grading.grader import QuestionAttempt
 
     text = question.prompt if question is not None else str(body.question)
     attempt = QuestionAttempt(question=question, question_text=text, answers=[body.answer])

@@ -28,7 +28,7 @@ def readyz(services: ServicesDep) -> Readiness | JSONResponse:
         "bank": services.bank,
         "embedder": services.embedder_check,
     }
-    if services.vector_store_check is not None:
+    if services.settings.chroma_url:
         probes["vector_store"] = services.vector_store_check
     for name, probe in probes.items():
         try:

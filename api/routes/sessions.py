@@ -20,7 +20,7 @@ from api.schemas import (
     session_out,
     session_summary,
 )
-from interviewer.report import SessionReport
+from interviewer.domain.report import SessionReport
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -88,7 +88,9 @@ def post_message(
 @router.post("/{session_id}/end", response_model=SessionReport, responses=_NOT_FOUND)
 def end_session(session_id: str, services: ServicesDep, user: CurrentUser) -> SessionReport:
     """End the session and return its feedback report (again on repeat calls)."""
-    return flow.end_session(services, user, session_id).report  # type: ignore[no-any-return]
+    report = flow.end_session(services, user, session_id).report
+    assert report is not None  # an ended session always carries its report
+    return report
 
 
 @router.get(

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from interviewer.bank import Question, Rubric
+from interviewer.domain.bank import Question, Rubric
 from interviewer.errors import CorpusError
 
 PERSONA_DIR = Path(__file__).parent

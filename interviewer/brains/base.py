@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from interviewer.bank import Question, Rubric
-from interviewer.session import SessionState
+from interviewer.domain.bank import Question, Rubric
+from interviewer.domain.session import SessionState
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class BrainContext:
 
     def secrets(self) -> list[str]:
         """Texts the candidate must not see during the interview (key points, model answer)."""
-        from interviewer.guard import split_secret_sentences
+        from interviewer.brains.guard import split_secret_sentences
 
         if self.question is None:
             return []
@@ -59,3 +59,7 @@ class Brain(Protocol):
     name: str
 
     def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]: ...
+
+    def author(self, move: Move) -> str:
+        """The brain whose words a line for `move` is (the llm brain leaves some moves to the offline one)."""
+        ...

@@ -16,6 +16,9 @@ class FakeBrain:
         self.lines = list(lines)
         self.moves: list[Move] = []
 
+    def author(self, move: Move) -> str:
+        return self.name
+
     def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]:
         """Record the move and yield one line."""
         self.moves.append(move)

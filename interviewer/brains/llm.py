@@ -9,23 +9,16 @@ and an `llm_fallback` event is reported. Replies stream sentence by sentence thr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
 
 from interviewer.brains.base import Brain, BrainContext, Move
-from interviewer.brains.prompt import HitLike, build_messages
+from interviewer.brains.guard import SentenceGuard
+from interviewer.brains.prompt import build_messages
 from interviewer.errors import MockInterviewerError, ProviderError
-from interviewer.guard import SentenceGuard
-from interviewer.llm.base import ChatModel
+from interviewer.ports import ChatModel, GuideHit, GuideRetriever
 
 LLM_MOVES = frozenset({"opening", "next_question", "follow_up"})
 MIN_WORDS = 3
-
-
-class RetrieverLike(Protocol):
-    def search(
-        self, query: str, *, k: int = 5, round: str | None = None, doc_type: str | None = None
-    ) -> list[HitLike]: ...
 
 
 def shown(guard: SentenceGuard) -> bool:
@@ -46,7 +39,7 @@ class LLMBrain:
         self,
         model: ChatModel,
         fallback: Brain,
-        retriever: RetrieverLike | None = None,
+        retriever: GuideRetriever | None = None,
         *,
         max_retries: int = 2,
         backoff_s: float = 0.5,
@@ -60,6 +53,10 @@ class LLMBrain:
         self.backoff_s = backoff_s
         self.max_tokens = max_tokens
         self.sleep = sleep
+
+    def author(self, move: Move) -> str:
+        """The model words the asking moves; hints, help, repeats and the wrap-up stay offline."""
+        return self.name if move.kind in LLM_MOVES else self.fallback.author(move)
 
     def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]:
         """Stream the LLM's line for `move`, or the offline brain's after retries run out."""
@@ -118,7 +115,7 @@ class LLMBrain:
         if held:
             yield "".join(held)
 
-    def _chunks(self, move: Move, ctx: BrainContext) -> list[HitLike]:
+    def _chunks(self, move: Move, ctx: BrainContext) -> Sequence[GuideHit]:
         if self.retriever is None:
             return []
         query = " ".join(filter(None, [move.question, move.target_name, move.probe]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from interviewer import phrasing
+from interviewer.brains import phrasing
 from interviewer.brains.base import BrainContext, Move
 
 
@@ -12,6 +12,9 @@ class OfflineBrain:
     """Deterministic for a seed: every choice of words comes from `ctx.rng`."""
 
     name = "offline"
+
+    def author(self, move: Move) -> str:
+        return self.name
 
     def stream(self, move: Move, ctx: BrainContext) -> Iterator[str]:
         """The whole line, yielded sentence-group by paragraph so a chat UI can render as it goes."""

@@ -1,5 +1,1 @@
-"""The LLM seam: a tiny ChatModel protocol, the OpenAI-compatible adapter and a scripted fake."""
-
-from interviewer.llm.base import ChatMessage, ChatModel
-
-__all__ = ["ChatMessage", "ChatModel"]
+"""Chat-model adapters: an OpenAI-compatible endpoint and a scripted fake (the port: `interviewer.ports`)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from interviewer.errors import ConfigError, ProviderError
-from interviewer.llm.base import ChatMessage
+from interviewer.ports import ChatMessage
 
 
 def _describe(exc: BaseException) -> str:

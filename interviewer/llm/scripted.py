@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from interviewer.errors import ProviderError
-from interviewer.llm.base import ChatMessage
+from interviewer.ports import ChatMessage
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ __all__ = [
 
 def build_stores(settings: Settings) -> tuple[SessionStore, UserStore]:
     """Open the database, migrate it to the newest schema, and return both stores on one engine."""
-    from interviewer.session import SessionState
+    from interviewer.domain.session import SessionState
 
     engine = create_db_engine(settings)
     upgrade_to_head(engine)

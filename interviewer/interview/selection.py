@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from interviewer.bank import Bank, Question
+from interviewer.domain.bank import Bank, Question
+from interviewer.domain.rounds import Level, Round
 from interviewer.errors import InputError
-from interviewer.rounds import Level, Round
 
 
 @dataclass

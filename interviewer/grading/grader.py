@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from interviewer.bank import LEVEL_LABELS, Bank, Question, Rubric
-from interviewer.evidence import Evidence, EvidenceAnalyzer, criterion_texts
-from interviewer.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
-from interviewer.redflags import FLAG_CAPS, NO_KEY_POINTS
-from interviewer.report import CriterionScore, GradeReport, Overall, SessionReport
-from interviewer.rounds import Round
-
-if TYPE_CHECKING:
-    from interviewer.settings import Settings
+from interviewer.domain.bank import LEVEL_LABELS, Bank, Question, Rubric
+from interviewer.domain.report import CriterionScore, GradeReport, Overall, SessionReport
+from interviewer.domain.rounds import Round
+from interviewer.grading.evidence import Evidence, EvidenceAnalyzer, criterion_texts
+from interviewer.grading.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
+from interviewer.grading.redflags import FLAG_CAPS, NO_KEY_POINTS
+from interviewer.ports import GuideRetriever
 
 SKIPPED = "skipped"
 HINT_PENALTY = 0.25  # overall points per hint used
@@ -39,12 +36,6 @@ class QuestionAttempt:
     answers: list[str] = field(default_factory=list)  # the candidate's turns, in order (commands excluded)
     hints_used: int = 0
     skipped: bool = False
-
-
-class _Retriever(Protocol):
-    def search(
-        self, query: str, *, k: int = 5, round: str | None = None, doc_type: str | None = None
-    ) -> list: ...
 
 
 def recommendation(score: float) -> str:
@@ -80,7 +71,9 @@ def flag_cap(flags: tuple[str, ...] | list[str]) -> int:
 class Grader:
     """Grades answers against the round's rubric and the question's key points."""
 
-    def __init__(self, bank: Bank, analyzer: EvidenceAnalyzer, retriever: _Retriever | None = None) -> None:
+    def __init__(
+        self, bank: Bank, analyzer: EvidenceAnalyzer, retriever: GuideRetriever | None = None
+    ) -> None:
         self.bank = bank
         self.analyzer = analyzer
         self.guides = GuideSearch(retriever)
@@ -237,35 +230,3 @@ def session_criteria(rubric: Rubric, reports: list[GradeReport]) -> list[Criteri
             )
         )
     return out
-
-
-def build_grader(settings: Settings) -> Grader:
-    """The grader for these settings: shipped bank, shared embedder, the retriever when ingested."""
-    from ingest.embedder import embedder_for
-    from interviewer.bank import cached_bank
-
-    embedder = embedder_for(settings)
-    return Grader(cached_bank(settings.corpus_dir), shared_analyzer(embedder), _optional_retriever(settings))
-
-
-_ANALYZERS: dict[int, EvidenceAnalyzer] = {}
-
-
-def shared_analyzer(embedder: object) -> EvidenceAnalyzer:
-    """One analyzer (and its embedding cache) per embedder per process."""
-    key = id(embedder)
-    if key not in _ANALYZERS:
-        _ANALYZERS[key] = EvidenceAnalyzer(embedder)  # type: ignore[arg-type]
-    return _ANALYZERS[key]
-
-
-def _optional_retriever(settings: Settings) -> _Retriever | None:
-    """The guide retriever, or None when it is not built or the corpus is not ingested (feedback degrades)."""
-    try:
-        from ingest.retrieval import build_retriever
-    except ImportError:
-        return None
-    try:
-        return build_retriever(settings)  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001 - feedback without guide pointers beats no feedback
-        return None

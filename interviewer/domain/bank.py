@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from interviewer.domain.rounds import LEVEL_ORDER, Level, Round
 from interviewer.errors import CorpusError, InputError
-from interviewer.rounds import LEVEL_ORDER, Level, Round
 
 LEVEL_LABELS = {1: "No Hire", 2: "Lean No Hire", 3: "Lean Hire", 4: "Strong Hire"}
 
@@ -217,9 +216,3 @@ def load_bank(corpus_dir: Path) -> Bank:
             seen.add(q.id)
             questions.append(q)
     return Bank(questions=tuple(questions), rubrics=rubrics)
-
-
-@cache
-def cached_bank(corpus_dir: Path) -> Bank:
-    """The bank for a corpus folder, loaded once per process."""
-    return load_bank(corpus_dir)

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from interviewer.bank import Question, Rubric
-from interviewer.evidence import Evidence
-from interviewer.flows import Phase, RoundFlow
-from interviewer.guard import content_words, leaks
-from interviewer.session import QuestionProgress
+from interviewer.brains.guard import content_words, leaks
+from interviewer.domain.bank import Question, Rubric
+from interviewer.domain.session import QuestionProgress
+from interviewer.grading.evidence import Evidence
+from interviewer.interview.phases import Phase, RoundFlow
 
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -1,19 +1,13 @@
-"""CLI commands `eval` and `bench`; every suite is imported lazily inside the command.
-
-A suite whose module has not landed (or fails to import) gives a clear error naming it, instead of
-an import crash of the whole CLI.
-"""
+"""CLI commands `eval` and `bench`; the suites are imported inside the commands (they load plots, ragas)."""
 
 from __future__ import annotations
 
-import importlib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from interviewer.errors import ConfigError, MockInterviewerError
+from interviewer.errors import ConfigError
 
 
 class Suite(StrEnum):
@@ -22,22 +16,6 @@ class Suite(StrEnum):
     FAITHFULNESS = "faithfulness"
     SIMULATE = "simulate"
     ALL = "all"
-
-
-class SuiteUnavailable(MockInterviewerError):
-    """An eval suite's module is missing or cannot be imported."""
-
-
-def load_suite_attr(module: str, attr: str) -> Any:
-    """Import `module` and return `attr`, or raise SuiteUnavailable with the reason."""
-    try:
-        loaded = importlib.import_module(module)
-    except ImportError as exc:
-        raise SuiteUnavailable(f"eval suite module {module} is not available: {exc}") from None
-    try:
-        return getattr(loaded, attr)
-    except AttributeError:
-        raise SuiteUnavailable(f"eval suite module {module} has no {attr}()") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -67,12 +45,14 @@ def register(app: typer.Typer) -> None:
         if judge_base_url and not judge_model:
             raise ConfigError("--judge-base-url needs --judge-model (the model name at that endpoint)")
         if suite is Suite.RETRIEVAL and report is None and check is None:
-            run_retrieval = load_suite_attr("evals.retrieval", "run_retrieval_eval")
-            fmt = load_suite_attr("evals.retrieval", "format_retrieval_table")
-            typer.echo(fmt(run_retrieval(settings, quick=quick)))
+            from evals.retrieval import format_retrieval_table, run_retrieval_eval
+            from interviewer.composition import Components
+
+            typer.echo(format_retrieval_table(run_retrieval_eval(Components(settings), quick=quick)))
             return
-        run_suites = load_suite_attr("evals.suites", "run_suites")
-        options = load_suite_attr("evals.suites", "EvalOptions")(
+        from evals.suites import EvalOptions, run_suites
+
+        options = EvalOptions(
             quick=quick,
             judge_base_url=judge_base_url,
             judge_model=judge_model,
@@ -94,7 +74,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Measure throughput, latency and memory, each against its reference in the same run."""
+        from evals.bench import run_bench
         from interviewer.settings import load_settings
 
-        run_bench = load_suite_attr("evals.bench", "run_bench")
         run_bench(load_settings(), out=out, quick=quick, only=list(only))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
 
 _I = re.compile(r"\b(I|I'm|I've|I'd|me|my|myself)\b")
 _WE = re.compile(r"\b(we|we're|we've|we'd|us|our|ourselves|the team)\b", re.IGNORECASE)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from interviewer.rounds import Round
+from interviewer.domain.rounds import Round
 
 _NUMBER = re.compile(r"\d|\b(?:half|double|twice|thousand|million|billion|percent)\b", re.IGNORECASE)
 _I = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|myself)\b")

@@ -16,10 +16,10 @@ def users_add(
     as_json: bool = typer.Option(False, "--json", help='Print {"user": ..., "api_key": ...} only.'),
 ) -> None:
     """Create a user (or reuse one) and print a new API key. Only its hash is stored."""
+    from interviewer.composition import Components
     from interviewer.settings import load_settings
-    from interviewer.store import build_stores
 
-    _, users = build_stores(load_settings())
+    _, users = Components(load_settings()).stores()
     user, key = users.add_user_with_key(name)
     if as_json:
         typer.echo(json.dumps({"user": user.name, "api_key": key}))
@@ -37,6 +37,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API and the web page."""
     from api.server import serve as run_server
+    from interviewer.composition import Components
     from interviewer.settings import load_settings
 
     settings = load_settings()
@@ -44,7 +45,7 @@ def serve(
     bind_port = port or settings.port
     # Worker processes read their settings from the environment; pass the CLI's choices on.
     os.environ["MI_HOST"], os.environ["MI_PORT"] = bind_host, str(bind_port)
-    run_server(settings, host=bind_host, port=bind_port, workers=workers, open_local=open_local)
+    run_server(Components(settings), host=bind_host, port=bind_port, workers=workers, open_local=open_local)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.embedder import Embedder
-from ingest.embedding_cache import CachedEmbedder
-from interviewer.bank import Criterion, Question, Rubric
-from interviewer.evidence_scoring import (
+from interviewer.domain.bank import Criterion, Question, Rubric
+from interviewer.grading.embedding_cache import CachedEmbedder
+from interviewer.grading.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
+from interviewer.grading.scoring import (
     CriterionFeatures,
     EvidenceThresholds,
     criterion_strength,
@@ -22,7 +22,9 @@ from interviewer.evidence_scoring import (
     key_point_coverage,
     level_for,
 )
-from interviewer.evidence_text import (
+from interviewer.grading.signals import round_signals, signal_strength
+from interviewer.ports import Embedder
+from interviewer.text import (
     content_stems,
     matched_phrases,
     overlap,
@@ -31,8 +33,6 @@ from interviewer.evidence_text import (
     tokens,
     word_count,
 )
-from interviewer.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
-from interviewer.signals import round_signals, signal_strength
 
 
 @dataclass(frozen=True)

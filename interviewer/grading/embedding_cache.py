@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ingest.embedder import Embedder
 from interviewer.lru import LruCache
+from interviewer.ports import Embedder
 
 DEFAULT_CAPACITY = 16384  # ~25 MB of 384-d float32 vectors
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.evidence_text import tokens
+from interviewer.text import tokens
 
 EMPTY = "empty"
 TOO_SHORT = "too-short"

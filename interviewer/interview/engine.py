@@ -13,18 +13,18 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from interviewer import phrasing
-from interviewer.bank import Bank, Question, Rubric
+from interviewer.brains import phrasing
 from interviewer.brains.base import Brain, BrainContext, Move
+from interviewer.domain.bank import Bank, Question, Rubric
+from interviewer.domain.report import SessionReport
+from interviewer.domain.rounds import Level, Round
+from interviewer.domain.session import QuestionProgress, SessionState, parse_command
 from interviewer.errors import ConfigError, InputError
-from interviewer.evidence import Evidence, EvidenceAnalyzer
-from interviewer.flows import flow_for
-from interviewer.planner import plan_follow_up
-from interviewer.report import SessionReport
-from interviewer.rounds import Level, Round
-from interviewer.selection import choose_questions
-from interviewer.session import QuestionProgress, SessionState, parse_command
-from interviewer.wrapup import attempts_of, summary_of
+from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
+from interviewer.interview.phases import flow_for
+from interviewer.interview.planner import plan_follow_up
+from interviewer.interview.selection import choose_questions
+from interviewer.interview.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
 _INJECTION = re.compile(
@@ -66,6 +66,31 @@ class ReplyStream(Iterator[str]):
 
     def close(self) -> None:
         self._gen.close()
+
+
+class InterviewEngine(Protocol):
+    """What the surfaces (API, CLI) may do with a session; `Interviewer` is the implementation."""
+
+    def start(
+        self,
+        round_: Round,
+        *,
+        company: str | None = None,
+        level: Level | str | None = None,
+        topic: str | None = None,
+        seen_question_ids: frozenset[str] = frozenset(),
+        session_id: str | None = None,
+        brain: str | None = None,
+        seed: int | None = None,
+    ) -> SessionState: ...
+
+    def record_candidate(self, state: SessionState, text: str) -> SessionState: ...
+
+    def advance(self, state: SessionState) -> Reply: ...
+
+    def advance_stream(self, state: SessionState) -> ReplyStream: ...
+
+    def end(self, state: SessionState) -> SessionReport: ...
 
 
 class Interviewer:
@@ -205,13 +230,10 @@ class Interviewer:
         question_index: int | None = -1,
     ) -> None:  # fmt: skip
         fell_back = any(kind in ("llm_fallback", "llm_stream_broken") for kind, _ in ctx.events)
-        used = brain.name if move.kind in ("opening", "next_question", "follow_up") else "offline"
-        if brain.name == "fake":
-            used = "fake"
         index = state.current_index if question_index == -1 else question_index
         state.add_turn(
             "interviewer", text, kind=move.kind, question_index=index, target=move.target,
-            brain="offline" if fell_back else used,
+            brain="offline" if fell_back else brain.author(move),
         )  # fmt: skip
         for kind, detail in ctx.events:
             state.add_event(kind, detail)
@@ -231,7 +253,7 @@ class Interviewer:
     # -- decisions --------------------------------------------------------------------------------
 
     def _decide(self, state: SessionState, command: str | None, text: str) -> Move:
-        from interviewer.engine_commands import decide_command
+        from interviewer.interview.commands import decide_command
 
         if command is not None:
             return decide_command(self, state, command)

@@ -19,12 +19,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from api import commands as api_commands
-    from evals import commands as eval_commands
-    from ingest import commands as ingest_commands
-    from interviewer import grade_commands, interview_commands
+    from interviewer.cli import evals, grade, ingest, interview, serve
 
-    for module in (ingest_commands, interview_commands, grade_commands, api_commands, eval_commands):
+    for module in (ingest, interview, grade, serve, evals):
         module.register(app)
 
 

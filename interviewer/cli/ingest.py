@@ -1,4 +1,4 @@
-"""CLI commands `ingest`, `search` and `questions`; `interviewer.cli` calls `register(app)`."""
+"""CLI commands `ingest`, `search` and `questions`; `interviewer.cli.main` calls `register(app)`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 from ingest.pipeline import ProgressCallback
-from interviewer.bank import Question
-from interviewer.settings import Settings, load_settings
+from interviewer.composition import Components
+from interviewer.domain.bank import Question
+from interviewer.settings import load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -32,9 +33,17 @@ def ingest_command(
     """Ingest the shipped corpus (no PATH) or your own files, incrementally."""
     from ingest.pipeline import ingest
 
-    settings = load_settings()
+    components = Components(load_settings())
     with _progress(enabled=not as_json and sys.stderr.isatty()) as progress:
-        report = ingest(settings, paths or None, collection=collection, rebuild=rebuild, progress=progress)
+        report = ingest(
+            components.settings,
+            paths or None,
+            collection=collection,
+            rebuild=rebuild,
+            embedder=components.embedder(),
+            store=components.vector_store(collection),
+            progress=progress,
+        )
     if as_json:
         print(json.dumps(report.as_dict()))
         return
@@ -76,11 +85,11 @@ def search_command(
     from ingest.retrieval import build_retriever, validate_filters
 
     validate_filters(round_name, doc_type)  # a bad --round/--type fails before any model loads
-    settings = load_settings()
-    _ensure_default_corpus(settings, collection)
-    hits = build_retriever(settings, collection=collection).search(
-        query, k=k, round=round_name, doc_type=doc_type
-    )
+    components = Components(load_settings())
+    _ensure_default_corpus(components, collection)
+    store = components.vector_store(collection)
+    retriever = build_retriever(components.settings, store, components.embedder())
+    hits = retriever.search(query, k=k, round=round_name, doc_type=doc_type)
     if as_json:
         print(json.dumps([{"text": h.text, "score": h.score, "metadata": h.metadata} for h in hits]))
         return
@@ -94,12 +103,12 @@ def search_command(
         print("   " + " ".join(hit.text.split())[:300])
 
 
-def _ensure_default_corpus(settings: Settings, collection: str | None) -> None:
+def _ensure_default_corpus(components: Components, collection: str | None) -> None:
     """Searching the default collection ingests the shipped corpus first if needed (cheap when done)."""
-    if collection in (None, settings.collection):
+    if collection in (None, components.settings.collection):
         from ingest.pipeline import ensure_ingested
 
-        ensure_ingested(settings)
+        ensure_ingested(components.settings, components.embedder(), components.vector_store())
 
 
 def questions_command(
@@ -107,12 +116,12 @@ def questions_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list")] = False,
 ) -> None:
     """List the question bank (prompts and follow-ups only; never key points or model answers)."""
-    from interviewer.bank import cached_bank
-    from interviewer.rounds import parse_round
+    from interviewer.domain.bank import load_bank
+    from interviewer.domain.rounds import parse_round
 
     settings = load_settings()
     wanted = parse_round(round_name) if round_name else None
-    bank = cached_bank(settings.corpus_dir)
+    bank = load_bank(settings.corpus_dir)
     questions = [q for q in bank.questions if wanted is None or q.round == wanted]
     public = [public_question(q) for q in questions]
     if as_json:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.report import SessionReport
+from interviewer.domain.report import SessionReport
 
 COMMANDS = ("hint", "repeat", "skip", "end", "help")
 

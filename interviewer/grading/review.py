@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.grader import HINT_PENALTY, MAX_HINT_PENALTY, flag_cap, recommendation
-from interviewer.report import CriterionScore, FeedbackItem, GradeReport, Overall
+from interviewer.domain.report import CriterionScore, FeedbackItem, GradeReport, Overall
+from interviewer.grading.grader import HINT_PENALTY, MAX_HINT_PENALTY, flag_cap, recommendation
 
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 

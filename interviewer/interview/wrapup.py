@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from interviewer.bank import Question
-from interviewer.report import SessionReport
-from interviewer.session import QuestionProgress, SessionState
+from interviewer.domain.bank import Question
+from interviewer.domain.report import SessionReport
+from interviewer.domain.session import QuestionProgress, SessionState
 
 
 def attempts_of(state: SessionState, question_of: Callable[[QuestionProgress], Question | None]) -> list[Any]:
@@ -15,7 +15,7 @@ def attempts_of(state: SessionState, question_of: Callable[[QuestionProgress], Q
 
     A question left without any answer counts as skipped.
     """
-    from interviewer.grader import QuestionAttempt
+    from interviewer.grading.grader import QuestionAttempt
 
     attempts = []
     for index, progress in enumerate(state.questions):

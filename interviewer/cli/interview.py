@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from interviewer.interview_render import TerminalChat, print_transcript, transcript_json
+from interviewer.cli.render import TerminalChat, print_transcript, transcript_json
+
+if TYPE_CHECKING:
+    from interviewer.composition import Components
+    from interviewer.domain.session import SessionState
+    from interviewer.interview.engine import InterviewEngine
+    from interviewer.store import SessionStore
 
 
 def read_answer_blocks(path: Path) -> list[str]:
@@ -36,21 +43,21 @@ def read_answer_blocks(path: Path) -> list[str]:
 class _History:
     """Seen questions and saved sessions for the local user, via the API's session store."""
 
-    def __init__(self, settings: Any, enabled: bool) -> None:
-        self.store: Any = None
+    def __init__(self, components: Components, enabled: bool) -> None:
+        self.store: SessionStore | None = None
         self.user_id = ""
         if not enabled:
             return
-        from interviewer.store import LOCAL_USER, build_stores
+        from interviewer.store import LOCAL_USER
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store, users = build_stores(settings)
+        components.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store, users = components.stores()
         self.user_id = users.get_or_create(LOCAL_USER).id
 
     def seen(self) -> frozenset[str]:
         return self.store.seen_question_ids(self.user_id) if self.store else frozenset()
 
-    def save(self, state: Any) -> None:
+    def save(self, state: SessionState) -> None:
         if self.store:
             self.store.save(self.user_id, state)
 
@@ -79,9 +86,9 @@ def register(app: typer.Typer) -> None:
         history: bool = typer.Option(True, "--history/--no-history", help="use and record seen questions"),
     ) -> None:
         """Run a mock interview for one round, in the terminal or from an answers file."""
+        from interviewer.composition import Components
+        from interviewer.domain.rounds import parse_round
         from interviewer.errors import InputError
-        from interviewer.factory import build_interviewer
-        from interviewer.rounds import parse_round
         from interviewer.settings import load_settings
 
         round_ = parse_round(round_name)
@@ -90,8 +97,9 @@ def register(app: typer.Typer) -> None:
         overrides: dict[str, object] = {"brain": brain} if brain else {}
         settings = load_settings(**overrides)
         blocks = read_answer_blocks(answers_file) if answers_file else None
-        interviewer = build_interviewer(settings)
-        store = _History(settings, history)
+        components = Components(settings)
+        interviewer = components.interviewer()
+        store = _History(components, history)
         state = interviewer.start(
             round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed
         )
@@ -106,7 +114,12 @@ def register(app: typer.Typer) -> None:
             print_transcript(state)
 
 
-def run_scripted(interviewer: Any, state: Any, blocks: list[str], save: Any) -> Any:
+def run_scripted(
+    interviewer: InterviewEngine,
+    state: SessionState,
+    blocks: list[str],
+    save: Callable[[SessionState], None],
+) -> SessionState:
     """Feed each block as a candidate turn; wrap up if the blocks run out before the session ends."""
     for block in blocks:
         if state.status != "active":

@@ -5,16 +5,16 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from interviewer import phrasing
+from interviewer.brains import phrasing
 from interviewer.brains.base import Move
-from interviewer.flows import flow_for
-from interviewer.guard import split_secret_sentences
-from interviewer.planner import plan_hint
-from interviewer.rounds import Round
-from interviewer.session import SessionState, Turn
+from interviewer.brains.guard import split_secret_sentences
+from interviewer.domain.rounds import Round
+from interviewer.domain.session import SessionState, Turn
+from interviewer.interview.phases import flow_for
+from interviewer.interview.planner import plan_hint
 
 if TYPE_CHECKING:
-    from interviewer.engine import Interviewer
+    from interviewer.interview.engine import Interviewer
 
 ASKING_KINDS = ("opening", "next_question", "follow_up")
 

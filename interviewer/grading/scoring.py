@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interviewer.redflags import FlagThresholds
+from interviewer.grading.redflags import FlagThresholds
 
 
 @dataclass(frozen=True)

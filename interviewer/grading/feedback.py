@@ -4,15 +4,15 @@ and what to practise next with pointers to the guide sections that teach it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from interviewer.bank import Question, Rubric
-from interviewer.evidence import Evidence
-from interviewer.evidence_text import split_sentences
+from interviewer.domain.bank import Question, Rubric
+from interviewer.domain.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
+from interviewer.domain.rounds import Round
+from interviewer.grading.evidence import Evidence
+from interviewer.grading.redflags import FLAG_MESSAGES
 from interviewer.lru import LruCache
-from interviewer.redflags import FLAG_MESSAGES
-from interviewer.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
-from interviewer.rounds import Round
+from interviewer.ports import GuideHit, GuideRetriever
+from interviewer.text import split_sentences
 
 MAX_STRENGTHS = 3
 MAX_GAPS = 4
@@ -41,7 +41,7 @@ class GuideSearch:
     limit lets a re-ingested corpus show through without a restart.
     """
 
-    def __init__(self, retriever: Any | None, capacity: int = 2048, ttl_s: float = 600.0) -> None:
+    def __init__(self, retriever: GuideRetriever | None, capacity: int = 2048, ttl_s: float = 600.0) -> None:
         self.retriever = retriever
         self._found: LruCache[tuple[str, str, int], list[GuideRef]] = LruCache(capacity, ttl_s)
 
@@ -64,10 +64,7 @@ class GuideSearch:
         if retriever is None:
             return {}
         try:
-            if hasattr(retriever, "search_many"):
-                batches = retriever.search_many(queries, k=k, round=round_.value, doc_type="guide")
-            else:
-                batches = [retriever.search(q, k=k, round=round_.value, doc_type="guide") for q in queries]
+            batches = retriever.search_many(queries, k=k, round=round_.value, doc_type="guide")
         except Exception:  # noqa: BLE001 - a broken index must not break feedback
             return {}
         out = {q: [_guide_ref(h) for h in hits] for q, hits in zip(queries, batches, strict=True)}
@@ -75,7 +72,7 @@ class GuideSearch:
         return out
 
 
-def _guide_ref(hit: Any) -> GuideRef:
+def _guide_ref(hit: GuideHit) -> GuideRef:
     return GuideRef(
         chunk_id=str(hit.id),
         title=str(hit.metadata.get("title", "")),

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from interviewer.domain.report import SessionReport
+from interviewer.domain.session import SessionState
 from interviewer.errors import InputError
-from interviewer.report import SessionReport
-from interviewer.session import SessionState
 
 SPEAKER_STYLE = {"interviewer": "bold cyan", "candidate": "bold green"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from interviewer.domain.report import GradeReport
 from interviewer.errors import InputError
-from interviewer.report import GradeReport
 
 
 def register(app: typer.Typer) -> None:
@@ -26,8 +26,9 @@ def grade(
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:
     """Grade an answer against the round's rubric and the question's key points."""
-    from interviewer.grader import QuestionAttempt, build_grader
-    from interviewer.rounds import parse_round
+    from interviewer.composition import Components
+    from interviewer.domain.rounds import parse_round
+    from interviewer.grading.grader import QuestionAttempt
     from interviewer.settings import load_settings
 
     round_ = parse_round(round_name)
@@ -36,7 +37,7 @@ def grade(
     if question is not None and not question.strip():
         raise InputError("--question must not be empty")
     answer = _read_answer(answer_file)
-    grader = build_grader(load_settings())
+    grader = Components(load_settings()).grader()
     if question_id is not None:
         bank_question = grader.bank.question(question_id)
         if bank_question.round != round_:

@@ -1,0 +1,185 @@
+"""The composition root: every object a process needs, built once, on first use.
+
+settings -> bank -> embedder -> analyzer -> retriever -> grader -> brains -> interviewer; stores beside.
+The API (`api/deps.py`), the CLI and the evals all take their objects from one `Components`; nothing
+else constructs adapters or the grader. Tests pass fakes (the hashing embedder, a scripted chat model).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from interviewer.brains.base import Brain
+from interviewer.brains.fake import FakeBrain
+from interviewer.brains.llm import LLMBrain
+from interviewer.brains.offline import OfflineBrain
+from interviewer.domain.bank import Bank, load_bank
+from interviewer.domain.rounds import Round
+from interviewer.errors import ConfigError
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.grading.grader import Grader
+from interviewer.interview.engine import Interviewer
+from interviewer.ports import ChatModel, Embedder
+from interviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.retrieval import Retriever
+    from ingest.store import VectorStore
+    from interviewer.store import SessionStore, UserStore
+
+T = TypeVar("T")
+
+
+class Components:
+    """One process's objects for `settings`; each is built on first use and then shared (thread-safe).
+
+    `embedder`, `chat_model` and `bank` replace the configured ones (tests: the hashing embedder, a
+    scripted chat model, a synthetic bank).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        chat_model: ChatModel | None = None,
+        bank: Bank | None = None,
+    ) -> None:
+        self.settings = settings
+        self._built: dict[str, object] = {}
+        self._lock = threading.RLock()
+        if embedder is not None:
+            self._built["embedder"] = embedder
+        if chat_model is not None:
+            self._built["chat_model"] = chat_model
+        if bank is not None:
+            self._built["bank"] = bank
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = build()
+            return cast(T, self._built[name])
+
+    def bank(self) -> Bank:
+        """The question bank and rubrics of the configured corpus."""
+        return self._once("bank", lambda: load_bank(self.settings.corpus_dir))
+
+    def embedder(self) -> Embedder:
+        """The configured sentence embedder (the packaged MiniLM by default)."""
+        from ingest.embedder import build_embedder
+
+        return self._once("embedder", lambda: build_embedder(self.settings))
+
+    def analyzer(self) -> EvidenceAnalyzer:
+        """The evidence layer, with its embedding cache: one per process."""
+        return self._once("analyzer", lambda: EvidenceAnalyzer(self.embedder()))
+
+    def vector_store(self, collection: str | None = None) -> VectorStore:
+        """The vector store collection (embedded Chroma, or the server at MI_CHROMA_URL)."""
+        from ingest.store import open_store
+
+        name = collection or self.settings.collection
+        return self._once(f"vector_store:{name}", lambda: open_store(self.settings, name))
+
+    def retriever(self) -> Retriever:
+        """Hybrid search over the ingested collection; CorpusError when it has not been ingested."""
+        from ingest.retrieval import build_retriever
+
+        return self._once(
+            "retriever", lambda: build_retriever(self.settings, self.vector_store(), self.embedder())
+        )
+
+    def optional_retriever(self) -> Retriever | None:
+        """The retriever, or None when the corpus is not ingested (feedback then has no guide pointers)."""
+        try:
+            return self.retriever()
+        except Exception:  # noqa: BLE001 - an interview without guide context beats no interview
+            return None
+
+    def grader(self) -> Grader:
+        """The one grader of this process."""
+        return self._once("grader", lambda: Grader(self.bank(), self.analyzer(), self.optional_retriever()))
+
+    def chat_model(self) -> ChatModel:
+        """The OpenAI-compatible chat model named by MI_LLM_BASE_URL / MI_LLM_MODEL / MI_LLM_API_KEY."""
+        return self._once("chat_model", lambda: build_chat_model(self.settings))
+
+    def brains(self) -> dict[str, Brain]:
+        """The offline brain always; the llm brain when an endpoint is configured; the fake one on request."""
+        return self._once("brains", self._build_brains)
+
+    def _build_brains(self) -> dict[str, Brain]:
+        offline = OfflineBrain()
+        brains: dict[str, Brain] = {"offline": offline}
+        if self.settings.brain == "fake":
+            brains["fake"] = FakeBrain()
+        if "chat_model" in self._built or self.settings.llm_base_url or self.settings.brain == "llm":
+            settings = self.settings
+            brains["llm"] = LLMBrain(
+                self.chat_model(),
+                offline,
+                self.optional_retriever(),
+                max_retries=settings.llm_max_retries,
+                backoff_s=settings.llm_retry_backoff_s,
+                max_tokens=settings.llm_max_tokens,
+            )
+        return brains
+
+    def interviewer(self) -> Interviewer:
+        """The interview engine with every configured brain (a session names the brain it uses)."""
+        return self._once("interviewer", self._build_interviewer)
+
+    def _build_interviewer(self) -> Interviewer:
+        settings = self.settings
+        if settings.brain == "llm":
+            self.chat_model()  # fails fast, naming the variable, before any model is loaded
+        return Interviewer(
+            self.bank(),
+            self.analyzer(),
+            self.brains(),
+            self.grader(),
+            default_brain=settings.brain,
+            questions_per_round=questions_per_round(settings),
+            max_follow_ups=settings.max_follow_ups,
+            seed=settings.seed,
+            max_answer_chars=settings.max_answer_chars,
+        )
+
+    def stores(self) -> tuple[SessionStore, UserStore]:
+        """The session and user stores on one migrated database."""
+        from interviewer.store import build_stores
+
+        return self._once("stores", lambda: build_stores(self.settings))
+
+
+def questions_per_round(settings: Settings) -> dict[Round, int]:
+    """Main questions per session for each round, from the settings."""
+    return {
+        Round.ML_SYSTEM_DESIGN: settings.questions_ml_system_design,
+        Round.BEHAVIORAL: settings.questions_behavioral,
+        Round.CASE_STUDY: settings.questions_case_study,
+        Round.ML_DEPTH: settings.questions_ml_depth,
+    }
+
+
+def build_chat_model(settings: Settings) -> ChatModel:
+    """The OpenAI-compatible chat model the settings name; ConfigError without MI_LLM_BASE_URL."""
+    if not settings.llm_base_url:
+        raise ConfigError(
+            "the llm brain needs MI_LLM_BASE_URL (an OpenAI-compatible endpoint such as "
+            "http://127.0.0.1:8080/v1); or use MI_BRAIN=offline"
+        )
+    from interviewer.llm.openai_compat import OpenAICompatChatModel
+
+    return OpenAICompatChatModel(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout_s,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        seed=settings.seed,
+    )

@@ -95,6 +95,28 @@ class GradeRequest(BaseModel):
     answer: str
 
 
+MAX_BATCH = 100  # answers per /v1/grade/batch call: about 5 s of grading on two cores
+
+
+class GradeBatchItem(GradeRequest):
+    id: str | None = Field(None, max_length=200, description="Your id for this answer, echoed back")
+
+
+class GradeBatchRequest(BaseModel):
+    items: list[GradeBatchItem] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class GradeBatchResult(BaseModel):
+    index: int
+    id: str | None = None
+    report: GradeReport | None = None
+    error: str | None = None
+
+
+class GradeBatchOut(BaseModel):
+    results: list[GradeBatchResult]
+
+
 class QuestionPublic(BaseModel):
     """What a candidate may see of a bank question: never key points, follow-ups or model answers."""
 

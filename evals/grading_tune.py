@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import combinations
+from typing import Protocol
 
 import numpy as np
 
@@ -34,9 +35,25 @@ _CUT_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.9, 0.025))
 _KP_GRID = tuple(round(x, 3) for x in np.arange(0.2, 1.2, 0.05))
 
 
+class Labelled(Protocol):
+    """What fitting reads of a labelled answer."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def level(self) -> int: ...
+
+    @property
+    def question_id(self) -> str: ...
+
+    @property
+    def round(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Measured:
-    answer: CalibrationAnswer
+    answer: Labelled
     rubric: Rubric
     kp_scores: tuple[float, ...]
     features: dict[str, CriterionFeatures]
@@ -47,14 +64,21 @@ class Measured:
 def measure(analyzer: EvidenceAnalyzer, bank: Bank, answer: CalibrationAnswer) -> Measured:
     """The calibration-independent measurements the analyzer would take of one answer."""
     question = bank.question(answer.question_id)
-    rubric = bank.rubric_for(question)
-    flags = analyzer.analyze(answer.text, rubric, question=question).flags
+    return measure_text(
+        analyzer, bank.rubric_for(question), answer, list(question.key_points), question.prompt
+    )
+
+
+def measure_text(
+    analyzer: EvidenceAnalyzer, rubric: Rubric, answer: Labelled, points: list[str], question_text: str
+) -> Measured:
+    """Measurements of `answer.text` against `rubric`, the key points `points` and the question asked."""
+    flags = analyzer.analyze(answer.text, rubric, key_points=points, question_text=question_text).flags
     cap = min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
     sentences = [Span(t, a, b) for t, a, b in split_sentences(answer.text)]
     if not sentences:
         return Measured(answer, rubric, (), {}, 0.0, cap)
     vecs = analyzer.embedder.embed([s.text for s in sentences])
-    points = list(question.key_points)
     scores, _ = analyzer._key_point_scores(points, sentences, vecs)
     signals = round_signals(rubric.round, answer.text, [s.text for s in sentences])
     features = {

@@ -11,6 +11,9 @@ from api.errors import ApiError
 from api.flow import check_size, parse_round_or_422
 from api.schemas import (
     ErrorOut,
+    GradeBatchOut,
+    GradeBatchRequest,
+    GradeBatchResult,
     GradeRequest,
     ProgressOut,
     ProgressPointOut,
@@ -18,6 +21,8 @@ from api.schemas import (
     QuestionPublic,
 )
 from interviewer.domain.report import GradeReport
+from interviewer.errors import InputError
+from interviewer.grading.requests import GradeRequestItem, attempt_for
 
 router = APIRouter(prefix="/v1", tags=["bank and grading"])
 _ROUND_ERROR: dict[int | str, dict[str, Any]] = {
@@ -83,11 +88,27 @@ def grade(body: GradeRequest, services: ServicesDep, user: CurrentUser) -> Grade
         raise ApiError(
             422, "question_round_mismatch", f"question {question.id} is a {question.round} question"
         )
-    from interviewer.grading.grader import QuestionAttempt
+    item = GradeRequestItem(body.round, body.answer, body.question_id, body.question)
+    _, attempt = attempt_for(services.bank(), item, max_chars=services.settings.max_answer_chars)
+    return services.grader().grade_answer(round_, attempt)
 
-    text = question.prompt if question is not None else str(body.question)
-    attempt = QuestionAttempt(question=question, question_text=text, answers=[body.answer])
-    return services.grader().grade_answer(round_, attempt)  # type: ignore[no-any-return]
+
+@router.post("/grade/batch", response_model=GradeBatchOut, responses={413: {"model": ErrorOut}})
+def grade_batch(body: GradeBatchRequest, services: ServicesDep, user: CurrentUser) -> GradeBatchOut:
+    """Grade up to MAX_BATCH answers in one call; a bad item gets an error and never stops the others."""
+    results = []
+    for index, item in enumerate(body.items):
+        request = GradeRequestItem(item.round, item.answer, item.question_id, item.question)
+        try:
+            round_, attempt = attempt_for(
+                services.bank(), request, max_chars=services.settings.max_answer_chars
+            )
+            report = services.grader().grade_answer(round_, attempt)
+        except InputError as exc:
+            results.append(GradeBatchResult(index=index, id=item.id, error=str(exc)))
+            continue
+        results.append(GradeBatchResult(index=index, id=item.id, report=report))
+    return GradeBatchOut(results=results)
 
 
 @router.get("/progress", response_model=ProgressOut, responses=_ROUND_ERROR)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from interviewer.cli.batch import grade_batch
 from interviewer.domain.report import GradeReport
 from interviewer.errors import InputError
 
@@ -17,35 +18,38 @@ def register(app: typer.Typer) -> None:
 
 
 def grade(
-    round_name: str = typer.Option(
-        ..., "--round", help="ml-system-design | behavioral | case-study | ml-depth"
+    round_name: str | None = typer.Option(
+        None, "--round", help="ml-system-design | behavioral | case-study | ml-depth"
     ),
     question_id: str | None = typer.Option(None, "--question-id", help="A bank question id."),
     question: str | None = typer.Option(None, "--question", help="A free-text question not in the bank."),
-    answer_file: Path = typer.Option(..., "--answer-file", help="The answer to grade (text; may be empty)."),
+    answer_file: Path | None = typer.Option(None, "--answer-file", help="The answer (may be empty)."),
+    batch: Path | None = typer.Option(
+        None, "--batch", help="JSON lines: round, question_id or question, answer, optional id."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:
-    """Grade an answer against the round's rubric and the question's key points."""
+    """Grade an answer (or a batch of them) against the round's rubric and the question's key points."""
     from interviewer.composition import Components
-    from interviewer.domain.rounds import parse_round
-    from interviewer.grading.grader import QuestionAttempt
+    from interviewer.grading.requests import GradeRequestItem, attempt_for
     from interviewer.settings import load_settings
 
-    round_ = parse_round(round_name)
+    if batch is not None:
+        if round_name or question_id or question or answer_file:
+            raise InputError("--batch takes its rounds, questions and answers from the file only")
+        components = Components(load_settings())
+        failed = grade_batch(components, batch)
+        if failed:
+            raise typer.Exit(1)
+        return
+    if round_name is None or answer_file is None:
+        raise InputError("give --round and --answer-file (or --batch FILE)")
     if (question_id is None) == (question is None):
         raise InputError("give exactly one of --question-id ID or --question TEXT")
-    if question is not None and not question.strip():
-        raise InputError("--question must not be empty")
-    answer = _read_answer(answer_file)
-    grader = Components(load_settings()).grader()
-    if question_id is not None:
-        bank_question = grader.bank.question(question_id)
-        if bank_question.round != round_:
-            raise InputError(f"question {question_id} is a {bank_question.round} question, not {round_}")
-        attempt = QuestionAttempt(bank_question, bank_question.prompt, [answer])
-    else:
-        attempt = QuestionAttempt(None, (question or "").strip(), [answer])
-    report = grader.grade_answer(round_, attempt)
+    components = Components(load_settings())
+    item = GradeRequestItem(round_name, _read_answer(answer_file), question_id, question)
+    round_, attempt = attempt_for(components.bank(), item, max_chars=components.settings.max_answer_chars)
+    report = components.grader().grade_answer(round_, attempt)
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,74 @@
+"""Fitting the grader's per-round calibration on some authors' answers, to grade the others with.
+
+Measurements (embeddings, key-point scores, criterion features) do not depend on the calibration, so
+each answer is measured once and every leave-one-author-out fold fits on the stored measurements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from evals.authored import AuthoredAnswer
+from evals.grading_tune import Measured, fit_round, measure_text
+from interviewer.domain.bank import Bank, Question
+from interviewer.domain.rounds import parse_round
+from interviewer.grading.evidence import EvidenceAnalyzer
+from interviewer.grading.grader import Grader
+from interviewer.grading.scoring import EvidenceThresholds, RoundCalibration
+
+
+@dataclass(frozen=True)
+class Case:
+    """An authored answer with what grading it needs: its bank question (None for free text)."""
+
+    answer: AuthoredAnswer
+    question: Question | None
+
+
+def cases(bank: Bank, answers: Iterable[AuthoredAnswer]) -> list[Case]:
+    return [Case(a, None if a.free_text else bank.question(a.question_id)) for a in answers]
+
+
+def reference_points(grader: Grader, case: Case) -> list[str]:
+    """The key points graded against: the question's own, or the nearest questions' (free text)."""
+    if case.question is not None:
+        return list(case.question.key_points)
+    nearest = grader.nearest_questions(parse_round(case.answer.round), case.answer.question_text)
+    return [p for q in nearest for p in q.key_points]
+
+
+def measure_cases(grader: Grader, all_cases: Sequence[Case]) -> list[Measured]:
+    """Calibration-free measurements of every case (the slow part: it embeds every sentence)."""
+    out = []
+    for case in all_cases:
+        rubric = grader.bank.rubric_for_round(parse_round(case.answer.round))
+        points = reference_points(grader, case)
+        out.append(measure_text(grader.analyzer, rubric, case.answer, points, case.answer.question_text))
+    return out
+
+
+def fit_calibration(measured: Sequence[Measured]) -> dict[str, RoundCalibration]:
+    """Per round, the calibration that best fits these answers' overall labels.
+
+    Pass genuine answers only: bluff and injection answers are left to the red flags, as in
+    `python -m evals.grading_tune`.
+    """
+    fitted = {}
+    for round_name in sorted({m.answer.round for m in measured}):
+        items = [m for m in measured if m.answer.round == round_name]
+        if items:
+            fitted[round_name], _ = fit_round(items)
+    return fitted
+
+
+def grader_with(grader: Grader, calibration: dict[str, RoundCalibration]) -> Grader:
+    """A grader like `grader` (same bank, embedding cache, guides) under another calibration."""
+    thresholds = replace(
+        grader.analyzer.thresholds, rounds={**grader.analyzer.thresholds.rounds, **calibration}
+    )
+    analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds)
+    return Grader(grader.bank, analyzer, grader.guides.retriever)
+
+
+__all__ = ["Case", "EvidenceThresholds", "cases", "fit_calibration", "grader_with", "measure_cases"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.text import tokens
+from interviewer.text import hyphenated_words, tokens
 
 EMPTY = "empty"
 TOO_SHORT = "too-short"
@@ -138,7 +138,7 @@ def concreteness(text: str) -> int:
 
 
 def hype_count(words: list[str], text: str) -> int:
-    hyphenated = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text.lower())
+    hyphenated = hyphenated_words(text)
     return sum(1 for w in words if w in HYPE_TERMS) + sum(1 for h in hyphenated if h in HYPE_TERMS)
 
 

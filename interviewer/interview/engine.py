@@ -8,7 +8,6 @@ candidate's turn (the API commits it), `advance` answers the pending turn (the A
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,18 +20,13 @@ from interviewer.domain.rounds import Level, Round
 from interviewer.domain.session import QuestionProgress, SessionState, parse_command
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
+from interviewer.grading.redflags import INJECTION, is_injection
 from interviewer.interview.phases import flow_for
 from interviewer.interview.planner import plan_follow_up
 from interviewer.interview.selection import choose_questions
 from interviewer.interview.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
-_INJECTION = re.compile(
-    r"ignore (?:all |any |your |the |previous |prior )*(?:instructions|rules)|system prompt|"
-    r"(?:model|reference|correct) answer|key points|you are now|"
-    r"disregard (?:the |your )?(?:rules|instructions)",
-    re.IGNORECASE,
-)
 
 
 class SessionGrader(Protocol):
@@ -364,4 +358,4 @@ def _parse_level(level: Level | str | None) -> Level | None:
 
 
 def _injected(answer: str, evidence: Evidence | None) -> bool:
-    return bool(_INJECTION.search(answer)) or (evidence is not None and "injection" in evidence.flags)
+    return is_injection(answer) or (evidence is not None and INJECTION in evidence.flags)

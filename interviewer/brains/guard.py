@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from interviewer.domain.bank import Question
 from interviewer.text import content_stems, words
 
 RUN = 6
@@ -40,6 +41,13 @@ def leaks(line: str, secrets: Sequence[str]) -> bool:
 def split_secret_sentences(text: str) -> list[str]:
     """A model answer as sentences, so each can be checked on its own."""
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(words(s)) >= 4]
+
+
+def secrets_of(question: Question | None) -> list[str]:
+    """What the candidate must not see before feedback: the key points and the model answer's sentences."""
+    if question is None:
+        return []
+    return [*question.key_points, *split_secret_sentences(question.model_answer)]
 
 
 class SentenceGuard:

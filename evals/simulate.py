@@ -83,7 +83,7 @@ def run_interview(
     for _ in range(MAX_CANDIDATE_TURNS):
         question = _question_of(bank, state)
         progress = state.current
-        rubric = bank.rubric_for(question) if question else bank.rubric_for_round(round_)
+        rubric = bank.rubric_for(question, round_)
         ctx = persona_context(round_.value, question, progress.prompt if progress else "", rubric)
         last = state.last_interviewer_turn()
         ctx.last_line = last.text if last else ""

@@ -97,7 +97,7 @@ class Grader:
     def grade_answer(self, round_: Round, attempt: QuestionAttempt) -> GradeReport:
         """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""
         question = attempt.question
-        rubric = self.bank.rubric_for(question) if question else self.bank.rubric_for_round(round_)
+        rubric = self.bank.rubric_for(question, round_)
         reference = [question] if question else self.nearest_questions(round_, attempt.question_text)
         key_points = [kp for q in reference for kp in q.key_points]
         text = "\n\n".join(a for a in attempt.answers if a.strip()) if not attempt.skipped else ""

@@ -62,9 +62,7 @@ def _last_follow_up(state: SessionState, index: int) -> str | None:
 def _hint(engine: Interviewer, state: SessionState, index: int) -> Move:
     progress = state.questions[index]
     question = engine._question(progress)
-    rubric = (
-        engine.bank.rubric_for(question) if question else engine.bank.rubric_for_round(Round(state.round))
-    )
+    rubric = engine.bank.rubric_for(question, Round(state.round))
     text = "\n\n".join(state.answers_for(index))
     evidence = engine._evidence(state, text, rubric, question) if text.strip() else None
     on_table = _last_asking_turn(state, index)

@@ -237,9 +237,7 @@ class Interviewer:
     def _context(self, state: SessionState, move: Move) -> BrainContext:
         progress = state.current
         question = self._question(progress)
-        rubric = (
-            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
-        )
+        rubric = self.bank.rubric_for(question, Round(state.round))
         rng = random.Random(f"{state.seed}:{len(state.turns)}:{move.kind}")
         terms = tuple(k for c in rubric.criteria for k in c.keywords)
         return BrainContext(state=state, question=question, rubric=rubric, rng=rng, ack_terms=terms)
@@ -259,9 +257,7 @@ class Interviewer:
             return self._wrap_up(state, answer=answer)
         progress = state.questions[index]
         question = self._question(progress)
-        rubric = (
-            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
-        )
+        rubric = self.bank.rubric_for(question, Round(state.round))
         flow = flow_for(Round(state.round))
         text = "\n\n".join(state.answers_for(index))
         evidence = self._evidence(state, text, rubric, question)

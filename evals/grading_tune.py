@@ -14,7 +14,7 @@ import numpy as np
 from evals.grading import LADDER, CalibrationAnswer, load_calibration
 from interviewer.domain.bank import Bank, Rubric
 from interviewer.grading.evidence import EvidenceAnalyzer, Span
-from interviewer.grading.redflags import FLAG_CAPS
+from interviewer.grading.grader import flag_cap, weighted_score
 from interviewer.grading.scoring import (
     DEFAULT_CALIBRATION,
     CriterionFeatures,
@@ -49,7 +49,7 @@ def measure(analyzer: EvidenceAnalyzer, bank: Bank, answer: CalibrationAnswer) -
     question = bank.question(answer.question_id)
     rubric = bank.rubric_for(question)
     flags = analyzer.analyze(answer.text, rubric, question=question).flags
-    cap = min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
+    cap = flag_cap(flags)
     sentences = [Span(t, a, b) for t, a, b in split_sentences(answer.text)]
     if not sentences:
         return Measured(answer, rubric, (), {}, 0.0, cap)
@@ -69,13 +69,12 @@ def overall(m: Measured, cal: RoundCalibration) -> float:
     if not m.features:
         return 1.0
     coverage = key_point_coverage(m.kp_scores, cal)
-    total = 0.0
+    levels: list[tuple[float, int | None]] = []
     for c in m.rubric.criteria:
         f = m.features[c.id]
-        strength = criterion_strength(f, coverage, m.detail, cal)
-        level = level_for(strength, has_evidence(f, coverage), cal) or 1
-        total += c.weight * min(level, m.cap)
-    return max(1.0, min(float(m.cap), total))
+        level = level_for(criterion_strength(f, coverage, m.detail, cal), has_evidence(f, coverage), cal)
+        levels.append((c.weight, min(level or 1, m.cap)))
+    return weighted_score(levels, hints_used=0, cap=m.cap)
 
 
 def loss(items: list[Measured], cal: RoundCalibration) -> float:

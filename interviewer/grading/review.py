@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.domain.report import CriterionScore, FeedbackItem, GradeReport, Overall
-from interviewer.grading.grader import HINT_PENALTY, MAX_HINT_PENALTY, flag_cap, recommendation
+from interviewer.grading.grader import flag_cap, recommendation, weighted_score
 
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 
@@ -166,10 +166,7 @@ def _descriptor_note(base: CriterionScore, level: int | None) -> str:
 
 
 def _overall(criteria: list[CriterionScore], report: GradeReport, cap: int) -> Overall:
-    total = sum(c.weight for c in criteria) or 1.0
-    score = sum(c.weight * (c.score or 1) for c in criteria) / total
-    score -= min(MAX_HINT_PENALTY, HINT_PENALTY * report.feedback.hints_used)
-    score = round(max(1.0, min(float(cap), score)), 2)
+    score = weighted_score([(c.weight, c.score) for c in criteria], report.feedback.hints_used, cap)
     return Overall(score=score, recommendation=recommendation(score), confidence=report.overall.confidence)
 
 

@@ -28,6 +28,8 @@ _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "vs", "approx", "dr", "mr", "mrs", "ms", "fig", "no", "eg", "ie"}
 )
+# In a stream, a sentence is complete once whitespace follows its end: "3." may still become "3.5".
+_STREAM_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _HAS_WORD = re.compile(r"[A-Za-z0-9]")
 _WORD = re.compile(r"[a-z0-9]+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['][a-z]+)?")
@@ -68,6 +70,11 @@ def split_sentences(text: str) -> list[tuple[str, int, int]]:
         start = end
     _append_trimmed(text, start, len(text), pieces)
     return pieces
+
+
+def stream_sentence_end(buffer: str) -> re.Match[str] | None:
+    """The end of the first complete sentence in a growing stream (the separator it ends with), if any."""
+    return _STREAM_SENTENCE_END.search(buffer)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -11,11 +11,10 @@ import re
 from collections.abc import Iterator, Sequence
 
 from interviewer.domain.bank import Question
-from interviewer.text import content_stems, words
+from interviewer.text import content_stems, split_sentences, stream_sentence_end, words
 
 RUN = 6
 COVERAGE = 0.6
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _STOP_MARKERS = re.compile(
     r"(?:^|\n|\s)(?:candidate|user|interviewee|assistant|system)\s*:|<\s*/?\s*candidate|<end_of_turn>|"
     r"<start_of_turn>|##\s|PRIVATE",
@@ -40,7 +39,7 @@ def leaks(line: str, secrets: Sequence[str]) -> bool:
 
 def split_secret_sentences(text: str) -> list[str]:
     """A model answer as sentences, so each can be checked on its own."""
-    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(words(s)) >= 4]
+    return [s for s, _, _ in split_sentences(text) if len(words(s)) >= 4]
 
 
 def secrets_of(question: Question | None) -> list[str]:
@@ -75,7 +74,7 @@ class SentenceGuard:
             self.buffer = self.buffer[: marker.start()]
             self.stopped = True
         while not self.stopped or self.buffer:
-            match = _SENTENCE_END.search(self.buffer)
+            match = stream_sentence_end(self.buffer)
             if not match:
                 break
             sentence, self.buffer = self.buffer[: match.start()], self.buffer[match.end() :]

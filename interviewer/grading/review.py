@@ -14,6 +14,7 @@ from typing import Any
 
 from interviewer.domain.report import CriterionScore, FeedbackItem, GradeReport, Overall
 from interviewer.grading.grader import flag_cap, recommendation, weighted_score
+from interviewer.text import split_sentences
 
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 
@@ -172,7 +173,7 @@ def _overall(criteria: list[CriterionScore], report: GradeReport, cap: int) -> O
 
 def _summary(summary: str, text: str, ledger: _Ledger) -> str:
     kept = []
-    for sentence in re.split(r"(?<=[.!?])\s+", summary.strip()):
+    for sentence, _, _ in split_sentences(summary):
         bad = [q for q in _QUOTED.findall(sentence) if verified(q, text) is None]
         if bad:
             ledger.note(f"summary: dropped a sentence quoting words not in the transcript: {bad[0][:60]!r}")

@@ -27,9 +27,8 @@ from interviewer.domain.rounds import Round
 from interviewer.errors import MockInterviewerError
 from interviewer.grading.embedding_cache import CachedEmbedder
 from interviewer.ports import Embedder
+from interviewer.text import split_sentences
 
-# A sentence ends at . ! ? followed by space, except after "e.g." / "i.e." / "vs." / "etc.".
-_SENTENCE = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.!?])\s+|\n+")
 # Sentences that state a computed figure (score, level, count), not a claim about content: checked for
 # consistency with the report's numbers instead of by similarity.
 _SCORE_STATEMENT = re.compile(
@@ -43,7 +42,7 @@ _LABEL = re.compile(r"^[^:.]{1,40}:\s+")
 
 def sentences(text: str, min_words: int = 4) -> list[str]:
     """`text` split into sentences of at least `min_words` words."""
-    return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= min_words]
+    return [s for s, _, _ in split_sentences(text) if len(s.split()) >= min_words]
 
 
 def is_score_statement(sentence: str) -> bool:

@@ -47,7 +47,7 @@ class FollowUpJudge:
         progress = state.questions[turn.question_index] if turn.question_index is not None else None
         question = self.bank.question(progress.question_id) if progress and progress.question_id else None
         round_ = Round(state.round)
-        rubric = self.bank.rubric_for(question) if question else self.bank.rubric_for_round(round_)
+        rubric = self.bank.rubric_for(question, round_)
         answers = [
             t.text
             for t in state.turns

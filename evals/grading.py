@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
+from scipy.stats import spearmanr
 
 from interviewer.composition import Components
 from interviewer.errors import CorpusError
@@ -116,23 +117,14 @@ def ordering_accuracy(answers: Sequence[CalibrationAnswer], scores: Sequence[flo
     return credit / pairs if pairs else 1.0
 
 
-def _ranks(values: Sequence[float]) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    order = np.argsort(array, kind="stable")
-    ranks = np.empty(len(array))
-    ranks[order] = np.arange(len(array))
-    for value in np.unique(array):
-        tied = array == value
-        ranks[tied] = ranks[tied].mean()
-    return ranks
-
-
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    """Spearman rank correlation with average ranks for ties."""
-    rx, ry = _ranks(x), _ranks(y)
-    if rx.std() == 0 or ry.std() == 0:
-        return 0.0
-    return float(np.corrcoef(rx, ry)[0, 1])
+    """Spearman rank correlation (scipy; average ranks for ties); NaN when either side is constant.
+
+    A constant side has no ranking to agree with: the figure says NaN rather than a made-up 0.
+    """
+    if len(set(x)) < 2 or len(set(y)) < 2:  # checked here so scipy's ConstantInputWarning never fires
+        return float("nan")
+    return float(spearmanr(x, y).statistic)
 
 
 def confusion(expected: Sequence[int], predicted: Sequence[int], k: int = 4) -> np.ndarray:

@@ -7,15 +7,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import combinations
 from typing import Protocol
 
 import numpy as np
 
+from evals.calibration_fit import RoundBatch
 from evals.grading import LADDER, CalibrationAnswer, load_calibration
 from interviewer.domain.bank import Bank, Rubric
 from interviewer.grading.evidence import EvidenceAnalyzer, Span
-from interviewer.grading.redflags import FLAG_CAPS
+from interviewer.grading.grader import flag_cap, weighted_score
 from interviewer.grading.scoring import (
     DEFAULT_CALIBRATION,
     CriterionFeatures,
@@ -74,7 +74,7 @@ def measure_text(
 ) -> Measured:
     """Measurements of `answer.text` against `rubric`, the key points `points` and the question asked."""
     flags = analyzer.analyze(answer.text, rubric, key_points=points, question_text=question_text).flags
-    cap = min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
+    cap = flag_cap(flags)
     sentences = [Span(t, a, b) for t, a, b in split_sentences(answer.text)]
     if not sentences:
         return Measured(answer, rubric, (), {}, 0.0, cap)
@@ -93,29 +93,12 @@ def overall(m: Measured, cal: RoundCalibration) -> float:
     if not m.features:
         return 1.0
     coverage = key_point_coverage(m.kp_scores, cal)
-    total = 0.0
+    levels: list[tuple[float, int | None]] = []
     for c in m.rubric.criteria:
         f = m.features[c.id]
-        strength = criterion_strength(f, coverage, m.detail, cal)
-        level = level_for(strength, has_evidence(f, coverage), cal) or 1
-        total += c.weight * min(level, m.cap)
-    return max(1.0, min(float(m.cap), total))
-
-
-def loss(items: list[Measured], cal: RoundCalibration) -> float:
-    """Squared error against the labels plus a penalty for every mis-ordered pair within a question."""
-    scores = [overall(m, cal) for m in items]
-    error = sum((s - m.answer.level) ** 2 for s, m in zip(scores, items, strict=True))
-    by_q: dict[str, list[tuple[int, float]]] = {}
-    for m, s in zip(items, scores, strict=True):
-        by_q.setdefault(m.answer.question_id, []).append((m.answer.level, s))
-    misordered = 0.0
-    for pairs in by_q.values():
-        for (la, sa), (lb, sb) in combinations(pairs, 2):
-            if la != lb:
-                hi, lo = (sa, sb) if la > lb else (sb, sa)
-                misordered += 1.0 if hi < lo else 0.5 if hi == lo else 0.0
-    return error + 2.0 * misordered
+        level = level_for(criterion_strength(f, coverage, m.detail, cal), has_evidence(f, coverage), cal)
+        levels.append((c.weight, min(level or 1, m.cap)))
+    return weighted_score(levels, hints_used=0, cap=m.cap)
 
 
 def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
@@ -139,11 +122,12 @@ def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
 
 def fit_round(items: list[Measured], passes: int = 4) -> tuple[RoundCalibration, float]:
     """Coordinate descent over weights, level cuts and key-point bounds."""
-    best, best_loss = DEFAULT_CALIBRATION, loss(items, DEFAULT_CALIBRATION)
+    batch = RoundBatch(items)
+    best, best_loss = DEFAULT_CALIBRATION, batch.loss(DEFAULT_CALIBRATION)
     for _ in range(passes):
         improved = False
         for candidate in _candidates(best):
-            value = loss(items, candidate)
+            value = batch.loss(candidate)
             if value < best_loss - 1e-9:
                 best, best_loss, improved = candidate, value, True
         if not improved:

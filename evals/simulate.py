@@ -8,13 +8,13 @@ Across personas: rank correlation of final scores with the personas' expected or
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from evals.followups import FollowUpJudge
+from evals.grading import spearman
 from evals.leakage import leaked
 from evals.personas import Persona, PersonaContext, load_personas, persona_context
 from evals.suites import EvalOptions
@@ -83,7 +83,7 @@ def run_interview(
     for _ in range(MAX_CANDIDATE_TURNS):
         question = _question_of(bank, state)
         progress = state.current
-        rubric = bank.rubric_for(question) if question else bank.rubric_for_round(round_)
+        rubric = bank.rubric_for(question, round_)
         ctx = persona_context(round_.value, question, progress.prompt if progress else "", rubric)
         last = state.last_interviewer_turn()
         ctx.last_line = last.text if last else ""
@@ -148,25 +148,6 @@ def interview_metrics(interview: Interview, bank: Bank, judge: FollowUpJudge) ->
 
 def _norm(texts: list[str]) -> list[str]:
     return [" ".join(t.lower().split()) for t in texts]
-
-
-def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    """Spearman's rank correlation with average ranks for ties (NaN when either side is constant)."""
-
-    def ranks(values: Sequence[float]) -> np.ndarray:
-        arr = np.asarray(values, dtype=float)
-        order = arr.argsort(kind="mergesort")
-        out = np.empty(len(arr))
-        out[order] = np.arange(1, len(arr) + 1)
-        for value in np.unique(arr):
-            same = arr == value
-            out[same] = out[same].mean()
-        return out
-
-    rx, ry = ranks(x), ranks(y)
-    if rx.std() == 0 or ry.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(rx, ry)[0, 1])
 
 
 def _candidates(options: EvalOptions, settings: Settings) -> list[Candidate]:

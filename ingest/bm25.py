@@ -3,59 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-import snowballstemmer
 from scipy import sparse
 
 from ingest.chunking import INDEX_ONLY_TEXT
+from interviewer.text import index_terms
 
 FACETS = ("round", "doc_type")
 K1 = 1.2
 B = 0.75
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-+.][a-z0-9]+)*")
-_STOPWORD_TEXT = """
-a an and are as at be but by can could did do does for from had has have how i if in into is it its
-me my no not of on or our should so than that the their them then there these they this to too us
-was we were what when where which while who why will with would you your yours about after also any
-because been before being between both each few more most other over same some such only own very just
-"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_STEMMER = snowballstemmer.stemmer("english")
-_STEMMER_LOCK = threading.Lock()
 # Part of every index key: a change to tokenizing or weighting must invalidate cached indexes.
 INDEX_VERSION = "bm25-v4-index-only-text"
 
 
-def _stem(word: str) -> str:
-    """Snowball (Porter 2) English stem: 'recommending'/'recommendations', 'deploy'/'deployment' meet."""
-    with _STEMMER_LOCK:  # the stemmer object keeps per-call state
-        return str(_STEMMER.stemWord(word))
-
-
-_NORMALIZED: dict[str, str] = {}  # raw token -> stemmed term ("" for a stopword); grows with the vocabulary
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens without stopwords, lightly stemmed; a hyphenated word also gives its parts.
-
-    'training-serving' stays one term (an exact compound match is strong evidence) and adds 'training'
-    and 'serving', so the query 'learning rate' meets the corpus's 'learning-rate-schedules'.
-    """
-    raw = _TOKEN.findall(text.lower())
-    raw += [part for token in raw if "-" in token for part in token.split("-")]
-    # map/filter over a dict keep the per-token work in C: this loop dominates indexing 100k chunks.
-    for token in set(raw).difference(_NORMALIZED):
-        _NORMALIZED[token] = "" if token in _STOPWORDS else _stem(token)
-    return list(filter(None, map(_NORMALIZED.__getitem__, raw)))
-
-
 def _term_ids(text: str, vocabulary: dict[str, int]) -> list[int]:
-    terms = tokenize(text)
+    terms = index_terms(text)
     for term in set(terms).difference(vocabulary):
         vocabulary[term] = len(vocabulary)
     return list(map(vocabulary.__getitem__, terms))
@@ -139,7 +104,7 @@ class BM25Index:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for `query` (dense vector, one entry per id)."""
-        cols = sorted({self.vocabulary[t] for t in tokenize(query) if t in self.vocabulary})
+        cols = sorted({self.vocabulary[t] for t in index_terms(query) if t in self.vocabulary})
         if not cols:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()

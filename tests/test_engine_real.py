@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviewer.brains.fake import FakeBrain
-from interviewer.brains.guard import leaks, split_secret_sentences
+from interviewer.brains.guard import leaks, secrets_of
 from interviewer.brains.offline import OfflineBrain
 from interviewer.domain.bank import Bank
 from interviewer.domain.rounds import Round
@@ -60,7 +60,7 @@ def test_a_session_per_round_never_leaks_or_repeats(real_interviewer: Interviewe
     assert state.status == "ended" and state.report is not None and state.report.round == round_.value
     for index, progress in enumerate(state.questions):
         question = real_interviewer.bank.question(progress.question_id or "")
-        secrets = [*question.key_points, *split_secret_sentences(question.model_answer)]
+        secrets = secrets_of(question)
         lines = [t.text for t in state.turns if t.speaker == "interviewer" and t.question_index == index]
         for line in lines:
             assert not leaks(line, secrets), line

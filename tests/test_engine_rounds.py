@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.brains.guard import leaks, split_secret_sentences
+from interviewer.brains.guard import leaks, secrets_of
 from interviewer.domain.bank import Bank
 from interviewer.domain.rounds import Round
 from interviewer.domain.session import SessionState
@@ -165,7 +165,7 @@ def test_hints_never_contain_key_point_text(bank: Bank, round_: Round) -> None:
     for question in bank.by_round(round_)[:8]:
         state = interviewer.start(round_, topic=question.topic, seed=0)
         asked = bank.question(state.questions[0].question_id or "")
-        secrets = [*asked.key_points, *split_secret_sentences(asked.model_answer)]
+        secrets = secrets_of(asked)
         for _ in range(8):
             reply = say(interviewer, state, "/hint")
             state = reply.state

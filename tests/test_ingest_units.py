@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.bm25 import BM25Index, tokenize
+from ingest.bm25 import BM25Index
 from ingest.chunking import INDEX_ONLY_TEXT, Chunker, chunk_id
 from ingest.cleaning import clean_web_text
 from ingest.documents import Document
@@ -17,6 +17,7 @@ from ingest.retrieval import Retriever, reciprocal_rank_fusion, validate_filters
 from ingest.store import InMemoryStore
 from interviewer.errors import CorpusError, InputError
 from interviewer.settings import Settings
+from interviewer.text import index_terms
 
 MESSY = """Skip to main content
 Share
@@ -141,7 +142,7 @@ def test_bm25_ranks_term_matches_and_filters() -> None:
     assert [doc for doc, _ in index.top("boosted trees", 3)] == ["a", "b"]
     assert [doc for doc, _ in index.top("trees", 3, index.mask({"doc_type": "question"}))] == ["b"]
     assert index.top("nothing matches", 3) == []
-    assert tokenize("The Models were modeling") == ["model", "model"]
+    assert index_terms("The Models were modeling") == ["model", "model"]
 
 
 def test_bm25_save_load_round_trip(tmp_path: Path) -> None:

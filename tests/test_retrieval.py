@@ -148,9 +148,10 @@ def test_repeated_sections_go_after_other_sections() -> None:
 
 
 def test_bm25_hyphenated_words_also_match_their_parts() -> None:
-    from ingest.bm25 import BM25Index, tokenize
+    from ingest.bm25 import BM25Index
+    from interviewer.text import index_terms
 
-    terms = tokenize("learning-rate schedules")
+    terms = index_terms("learning-rate schedules")
     assert {"learn", "rate", "schedul"} <= set(terms) and len(terms) == 4  # the compound is kept too
     index = BM25Index.build(["sched", "other"], ["learning-rate-schedules and warmup", "a learning curve"])
     assert [doc for doc, _ in index.top("how to pick the learning rate", 2)] == ["sched", "other"]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from interviewer.brains.guard import secrets_of
 from interviewer.domain.bank import Question, Rubric
 from interviewer.domain.session import SessionState
 
@@ -46,11 +47,7 @@ class BrainContext:
 
     def secrets(self) -> list[str]:
         """Texts the candidate must not see during the interview (key points, model answer)."""
-        from interviewer.brains.guard import split_secret_sentences
-
-        if self.question is None:
-            return []
-        return [*self.question.key_points, *split_secret_sentences(self.question.model_answer)]
+        return secrets_of(self.question)
 
 
 class Brain(Protocol):

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP_TEXT = """a an the and or but if of to in on at by for with from as is are was were be been it its
-    this that these those i me my we our you your they them their so do does did not no can could would
-    should will how what which who when where why into than then also just more most such each"""
-_STOP = frozenset(_STOP_TEXT.split())
+from interviewer.domain.bank import Question
+from interviewer.text import content_stems, split_sentences, stream_sentence_end, words
+
 RUN = 6
 COVERAGE = 0.6
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _STOP_MARKERS = re.compile(
     r"(?:^|\n|\s)(?:candidate|user|interviewee|assistant|system)\s*:|<\s*/?\s*candidate|<end_of_turn>|"
     r"<start_of_turn>|##\s|PRIVATE",
@@ -25,36 +22,16 @@ _STOP_MARKERS = re.compile(
 )
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _content(words: list[str]) -> set[str]:
-    return {_stem(w) for w in words if w not in _STOP and len(w) > 2}
-
-
-def content_words(text: str) -> set[str]:
-    """Stemmed content words of `text` (stopwords and very short words dropped)."""
-    return _content(_words(text))
-
-
 def leaks(line: str, secrets: Sequence[str]) -> bool:
     """Whether `line` reveals any of `secrets` (verbatim run or most of its content words)."""
-    words = _words(line)
-    grams = {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
-    content = _content(words)
+    line_words = words(line)
+    grams = {tuple(line_words[i : i + RUN]) for i in range(len(line_words) - RUN + 1)}
+    content = content_stems(line)
     for secret in secrets:
-        secret_words = _words(secret)
+        secret_words = words(secret)
         if any(tuple(secret_words[i : i + RUN]) in grams for i in range(len(secret_words) - RUN + 1)):
             return True
-        secret_content = _content(secret_words)
+        secret_content = content_stems(secret)
         if len(secret_content) >= 5 and len(secret_content & content) >= COVERAGE * len(secret_content):
             return True
     return False
@@ -62,7 +39,14 @@ def leaks(line: str, secrets: Sequence[str]) -> bool:
 
 def split_secret_sentences(text: str) -> list[str]:
     """A model answer as sentences, so each can be checked on its own."""
-    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(_words(s)) >= 4]
+    return [s for s, _, _ in split_sentences(text) if len(words(s)) >= 4]
+
+
+def secrets_of(question: Question | None) -> list[str]:
+    """What the candidate must not see before feedback: the key points and the model answer's sentences."""
+    if question is None:
+        return []
+    return [*question.key_points, *split_secret_sentences(question.model_answer)]
 
 
 class SentenceGuard:
@@ -90,7 +74,7 @@ class SentenceGuard:
             self.buffer = self.buffer[: marker.start()]
             self.stopped = True
         while not self.stopped or self.buffer:
-            match = _SENTENCE_END.search(self.buffer)
+            match = stream_sentence_end(self.buffer)
             if not match:
                 break
             sentence, self.buffer = self.buffer[: match.start()], self.buffer[match.end() :]

@@ -10,6 +10,8 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 
+from interviewer.text import STOPWORDS
+
 ROUND_LABELS = {
     "ml-system-design": "ML system design",
     "behavioral": "behavioral",
@@ -184,9 +186,8 @@ def concepts_in(text: str, extra_terms: Iterable[str] = ()) -> list[str]:
     return found
 
 
-_LEADING_STOP_TEXT = """a an the on in at after before by for of to with from and or my our we i it this that
-    when what how no not more less very each every"""
-_LEADING_STOP = frozenset(_LEADING_STOP_TEXT.split())
+# A keyword starting with one of these is a clause, not a concept ("so that", "after launch").
+_LEADING_STOP = STOPWORDS | {"after", "before", "less", "every"}
 _GENERIC_TEXT = """problem model team launch project goal data result results impact users user customers risk
     priority context situation decision decided approach metric metrics cost revenue time plan"""
 _GENERIC = frozenset(_GENERIC_TEXT.split())

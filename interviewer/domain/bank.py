@@ -135,8 +135,13 @@ class Bank:
                 return r
         raise CorpusError(f"no rubric for round {round_}")
 
-    def rubric_for(self, question: Question) -> Rubric:
-        return self.rubrics[question.rubric]
+    def rubric_for(self, question: Question | None, round_: Round | None = None) -> Rubric:
+        """The rubric an answer is graded on: the question's own, or the round's for a free-text question."""
+        if question is not None:
+            return self.rubrics[question.rubric]
+        if round_ is None:
+            raise ValueError("rubric_for needs a question or a round")
+        return self.rubric_for_round(round_)
 
     def by_round(self, round_: Round) -> list[Question]:
         return [q for q in self.questions if q.round == round_]

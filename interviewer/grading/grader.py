@@ -6,6 +6,7 @@ Scores come from the evidence layer and the rubric only; red flags cap them and 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,7 +98,7 @@ class Grader:
     def grade_answer(self, round_: Round, attempt: QuestionAttempt) -> GradeReport:
         """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""
         question = attempt.question
-        rubric = self.bank.rubric_for(question) if question else self.bank.rubric_for_round(round_)
+        rubric = self.bank.rubric_for(question, round_)
         reference = [question] if question else self.nearest_questions(round_, attempt.question_text)
         key_points = [kp for q in reference for kp in q.key_points]
         text = "\n\n".join(a for a in attempt.answers if a.strip()) if not attempt.skipped else ""
@@ -188,15 +189,21 @@ def criterion_scores(rubric: Rubric, evidence: Evidence, cap: int) -> list[Crite
 def overall_score(
     criteria: list[CriterionScore], evidence: Evidence, flags: list[str], hints_used: int, text: str
 ) -> Overall:
-    """Weighted mean of criterion levels (insufficient = 1), minus hints, capped by red flags."""
-    total = sum(c.weight for c in criteria) or 1.0
-    score = sum(c.weight * (c.score or 1) for c in criteria) / total
-    score -= min(MAX_HINT_PENALTY, HINT_PENALTY * max(hints_used, 0))
-    score = max(1.0, min(float(flag_cap(flags)), score))
-    score = round(score, 2)
+    """The overall score of `criteria` under `flags`, with its recommendation and confidence."""
+    score = weighted_score([(c.weight, c.score) for c in criteria], hints_used, flag_cap(flags))
     return Overall(
         score=score, recommendation=recommendation(score), confidence=confidence(criteria, flags, text)
     )
+
+
+def weighted_score(weighted_levels: Iterable[tuple[float, int | None]], hints_used: int, cap: int) -> float:
+    """The one overall-score formula: weighted mean of criterion levels (insufficient = 1), minus
+    HINT_PENALTY per hint (at most MAX_HINT_PENALTY), kept within [1, cap], to two decimals."""
+    pairs = list(weighted_levels)
+    total = sum(weight for weight, _ in pairs) or 1.0
+    score = sum(weight * (level or 1) for weight, level in pairs) / total
+    score -= min(MAX_HINT_PENALTY, HINT_PENALTY * max(hints_used, 0))
+    return round(max(1.0, min(float(cap), score)), 2)
 
 
 def confidence(criteria: list[CriterionScore], flags: list[str], text: str) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.text import tokens
+from interviewer.text import hyphenated_words, tokens
 
 EMPTY = "empty"
 TOO_SHORT = "too-short"
@@ -38,7 +38,8 @@ FLAG_MESSAGES: dict[str, str] = {
     "Lean Hire: it may answer a more general or a different question.",
 }
 
-_INJECTION_PATTERNS = [
+# The one prompt-injection rule set. Text addressed to the grader: the answer is flagged and capped.
+_GRADER_INJECTION_PATTERNS = [
     r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|your|the)\b"
     r"[^.!?\n]{0,20}\b(instructions?|prompts?|rules?|rubric|guidelines?)",
     r"\bas (the|an|my) (ai |automated |llm )?(grader|evaluator|judge|assessor|scorer|scoring model)\b",
@@ -50,7 +51,21 @@ _INJECTION_PATTERNS = [
     r"\b(grader|evaluator|scoring (model|system)|the rubric)\b[^.!?\n]{0,30}\b(must|should|will|has to)\b"
     r"[^.!?\n]{0,30}\b(score|rate|grade|give|mark|pass)\b",
 ]
-_INJECTION = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.IGNORECASE)
+# Text that asks the interviewer for what stays private until feedback, or to drop its rules: the
+# interviewer declines with a notice but nothing is capped (an answer may well speak of its "key points").
+_INTERVIEWER_INJECTION_PATTERNS = [
+    r"ignore (?:all |any |your |the |previous |prior )*(?:instructions|rules)",
+    r"disregard (?:the |your )?(?:rules|instructions)",
+    r"(?:model|reference|correct) answer|key points",
+]
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_GRADER_INJECTION = _any_of(_GRADER_INJECTION_PATTERNS)
+_ANY_INJECTION = _any_of(_GRADER_INJECTION_PATTERNS + _INTERVIEWER_INJECTION_PATTERNS)
 
 # Hype vocabulary: words that sound like an answer without being one.
 _HYPE_TEXT = """leverage leveraging leverages synergy synergies synergistic cutting-edge state-of-the-art
@@ -117,7 +132,12 @@ def detect_flags(inputs: FlagInputs, limits: FlagThresholds) -> tuple[str, ...]:
 
 def injection_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of text that addresses the grader instead of the interviewer."""
-    return [(m.start(), m.end()) for m in _INJECTION.finditer(text)]
+    return [(m.start(), m.end()) for m in _GRADER_INJECTION.finditer(text)]
+
+
+def is_injection(text: str) -> bool:
+    """Whether text tries to instruct the grader or the interviewer (who then declines with a notice)."""
+    return _ANY_INJECTION.search(text) is not None
 
 
 def is_gibberish(words: list[str], pieces_per_word: float, limits: FlagThresholds) -> bool:
@@ -138,7 +158,7 @@ def concreteness(text: str) -> int:
 
 
 def hype_count(words: list[str], text: str) -> int:
-    hyphenated = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text.lower())
+    hyphenated = hyphenated_words(text)
     return sum(1 for w in words if w in HYPE_TERMS) + sum(1 for h in hyphenated if h in HYPE_TERMS)
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.domain.report import CriterionScore, FeedbackItem, GradeReport, Overall
-from interviewer.grading.grader import HINT_PENALTY, MAX_HINT_PENALTY, flag_cap, recommendation
+from interviewer.grading.grader import flag_cap, recommendation, weighted_score
+from interviewer.text import split_sentences
 
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 
@@ -166,16 +167,13 @@ def _descriptor_note(base: CriterionScore, level: int | None) -> str:
 
 
 def _overall(criteria: list[CriterionScore], report: GradeReport, cap: int) -> Overall:
-    total = sum(c.weight for c in criteria) or 1.0
-    score = sum(c.weight * (c.score or 1) for c in criteria) / total
-    score -= min(MAX_HINT_PENALTY, HINT_PENALTY * report.feedback.hints_used)
-    score = round(max(1.0, min(float(cap), score)), 2)
+    score = weighted_score([(c.weight, c.score) for c in criteria], report.feedback.hints_used, cap)
     return Overall(score=score, recommendation=recommendation(score), confidence=report.overall.confidence)
 
 
 def _summary(summary: str, text: str, ledger: _Ledger) -> str:
     kept = []
-    for sentence in re.split(r"(?<=[.!?])\s+", summary.strip()):
+    for sentence, _, _ in split_sentences(summary):
         bad = [q for q in _QUOTED.findall(sentence) if verified(q, text) is None]
         if bad:
             ledger.note(f"summary: dropped a sentence quoting words not in the transcript: {bad[0][:60]!r}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from interviewer.brains import phrasing
 from interviewer.brains.base import Move
-from interviewer.brains.guard import split_secret_sentences
+from interviewer.brains.guard import secrets_of
 from interviewer.domain.rounds import Round
 from interviewer.domain.session import SessionState, Turn
 from interviewer.interview.phases import flow_for
@@ -62,18 +62,15 @@ def _last_follow_up(state: SessionState, index: int) -> str | None:
 def _hint(engine: Interviewer, state: SessionState, index: int) -> Move:
     progress = state.questions[index]
     question = engine._question(progress)
-    rubric = (
-        engine.bank.rubric_for(question) if question else engine.bank.rubric_for_round(Round(state.round))
-    )
+    rubric = engine.bank.rubric_for(question, Round(state.round))
     text = "\n\n".join(state.answers_for(index))
     evidence = engine._evidence(state, text, rubric, question) if text.strip() else None
-    secrets = [*question.key_points, *split_secret_sentences(question.model_answer)] if question else []
     on_table = _last_asking_turn(state, index)
     # A hint right after a follow-up helps with what that follow-up asked, not with some other gap.
     aim = on_table.target if on_table is not None and on_table.kind == "follow_up" else None
     line, key = plan_hint(
         flow=flow_for(Round(state.round)), rubric=rubric, evidence=evidence, progress=progress, text=text,
-        secrets=secrets, aim=aim, question=question,
+        secrets=secrets_of(question), aim=aim, question=question,
     )  # fmt: skip
     if line is None or key is None:
         return Move("hint", probe=None)

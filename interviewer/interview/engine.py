@@ -8,7 +8,6 @@ candidate's turn (the API commits it), `advance` answers the pending turn (the A
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,18 +20,13 @@ from interviewer.domain.rounds import Level, Round
 from interviewer.domain.session import QuestionProgress, SessionState, parse_command
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
+from interviewer.grading.redflags import INJECTION, is_injection
 from interviewer.interview.phases import flow_for
 from interviewer.interview.planner import plan_follow_up
 from interviewer.interview.selection import choose_questions
 from interviewer.interview.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
-_INJECTION = re.compile(
-    r"ignore (?:all |any |your |the |previous |prior )*(?:instructions|rules)|system prompt|"
-    r"(?:model|reference|correct) answer|key points|you are now|"
-    r"disregard (?:the |your )?(?:rules|instructions)",
-    re.IGNORECASE,
-)
 
 
 class SessionGrader(Protocol):
@@ -243,9 +237,7 @@ class Interviewer:
     def _context(self, state: SessionState, move: Move) -> BrainContext:
         progress = state.current
         question = self._question(progress)
-        rubric = (
-            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
-        )
+        rubric = self.bank.rubric_for(question, Round(state.round))
         rng = random.Random(f"{state.seed}:{len(state.turns)}:{move.kind}")
         terms = tuple(k for c in rubric.criteria for k in c.keywords)
         return BrainContext(state=state, question=question, rubric=rubric, rng=rng, ack_terms=terms)
@@ -265,9 +257,7 @@ class Interviewer:
             return self._wrap_up(state, answer=answer)
         progress = state.questions[index]
         question = self._question(progress)
-        rubric = (
-            self.bank.rubric_for(question) if question else self.bank.rubric_for_round(Round(state.round))
-        )
+        rubric = self.bank.rubric_for(question, Round(state.round))
         flow = flow_for(Round(state.round))
         text = "\n\n".join(state.answers_for(index))
         evidence = self._evidence(state, text, rubric, question)
@@ -364,4 +354,4 @@ def _parse_level(level: Level | str | None) -> Level | None:
 
 
 def _injected(answer: str, evidence: Evidence | None) -> bool:
-    return bool(_INJECTION.search(answer)) or (evidence is not None and "injection" in evidence.flags)
+    return is_injection(answer) or (evidence is not None and INJECTION in evidence.flags)

@@ -11,17 +11,15 @@ Rounds whose flow is "structural first" (behavioral, ML depth) try the flow befo
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from interviewer.brains.guard import content_words, leaks
+from interviewer.brains.guard import leaks
 from interviewer.domain.bank import Question, Rubric
 from interviewer.domain.session import QuestionProgress
 from interviewer.grading.evidence import Evidence
 from interviewer.interview.phases import Phase, RoundFlow
-
-_WORD = re.compile(r"[a-z0-9]+")
+from interviewer.text import content_stems, normalized
 
 
 @dataclass(frozen=True)
@@ -34,14 +32,6 @@ class Probe:
     target_name: str
 
 
-def _content(text: str) -> set[str]:
-    return content_words(text)
-
-
-def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
-
-
 @dataclass(frozen=True)
 class Asked:
     """What must not be asked again: this question's used keys, and every probe line of the session."""
@@ -51,12 +41,12 @@ class Asked:
 
     @classmethod
     def of(cls, progress: QuestionProgress, session_lines: Iterable[str] = ()) -> Asked:
-        lines = {_normal(t) for t in (*progress.asked_texts, *session_lines)}
+        lines = {normalized(t) for t in (*progress.asked_texts, *session_lines)}
         return cls(frozenset(progress.asked_keys), frozenset(lines))
 
 
 def _unused(asked: Asked, key: str, text: str) -> bool:
-    return key not in asked.keys and _normal(text) not in asked.lines
+    return key not in asked.keys and normalized(text) not in asked.lines
 
 
 def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
@@ -64,7 +54,7 @@ def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
     best, best_score = None, 0
     for criterion in rubric.criteria:
         blob = " ".join([criterion.name, criterion.description, *criterion.keywords])
-        score = phase.matches(blob) + len(_content(phase.name) & _content(criterion.name)) * 2
+        score = phase.matches(blob) + len(content_stems(phase.name) & content_stems(criterion.name)) * 2
         if score > best_score:
             best, best_score = criterion.id, score
     return best
@@ -102,11 +92,11 @@ def _key_point_probe(question: Question | None, evidence: Evidence | None, asked
         return None
     best: tuple[int, int, int] | None = None
     for kp in evidence.uncovered_key_points():
-        wanted = _content(kp.text)
+        wanted = content_stems(kp.text)
         for i, line in enumerate(question.follow_ups):
             if not _unused(asked, f"fu:{i}", line):
                 continue
-            overlap = len(wanted & _content(line))
+            overlap = len(wanted & content_stems(line))
             if overlap and (best is None or overlap > best[0]):
                 best = (overlap, i, kp.index)
     if best is None:
@@ -179,9 +169,9 @@ def plan_follow_up(
 
 def _closest_criterion(rubric: Rubric, text: str) -> str | None:
     """The criterion sharing the most content words (name, description, keywords, probes) with `text`."""
-    wanted = _content(text)
+    wanted = content_stems(text)
     scored = [
-        (len(wanted & _content(" ".join([c.name, c.description, *c.keywords, *c.probes]))), -i, c.id)
+        (len(wanted & content_stems(" ".join([c.name, c.description, *c.keywords, *c.probes]))), -i, c.id)
         for i, c in enumerate(rubric.criteria)
     ]
     best = max(scored, default=None)

@@ -146,8 +146,8 @@ def test_bm25_ranks_term_matches_and_filters() -> None:
 
 def test_bm25_save_load_round_trip(tmp_path: Path) -> None:
     index = BM25Index.build(["a", "b"], ["alpha beta", "beta gamma"], [{"round": "x"}, {"round": "y"}])
-    index.save(tmp_path / "i.npz")
-    loaded = BM25Index.load(tmp_path / "i.npz")
+    index.save(tmp_path / "index")
+    loaded = BM25Index.load(tmp_path / "index")
     assert loaded.key == index.key and loaded.ids == ["a", "b"]
     assert np.allclose(loaded.scores("beta gamma"), index.scores("beta gamma"))
     assert loaded.mask({"round": "y"}).tolist() == [False, True]

@@ -153,6 +153,20 @@ def test_bm25_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.mask({"round": "y"}).tolist() == [False, True]
 
 
+def test_bm25_is_saved_per_content_key_and_other_keys_go(tmp_path: Path) -> None:
+    first = BM25Index.build(["a"], ["alpha"])
+    first.save(tmp_path)
+    second = BM25Index.build(["a", "b"], ["alpha", "beta"])
+    second.save(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [second.key]
+    assert BM25Index.load(tmp_path, second.key).top("beta", 2) == second.top("beta", 2)
+    with pytest.raises(FileNotFoundError):
+        BM25Index.load(tmp_path, first.key)
+    empty = BM25Index.build([], [])
+    empty.save(tmp_path / "empty")
+    assert BM25Index.load(tmp_path / "empty").top("alpha", 3) == []
+
+
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "d"]], k=60)
     assert fused[0][0] == "b"

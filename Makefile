@@ -38,9 +38,13 @@ test: setup
 test-quick: setup
 	$(BIN)/pytest -q -m "not slow"
 
+# Style, one-way imports (import-linter contracts in pyproject.toml) and declared = imported
+# dependencies (deptry).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 
 typecheck: setup
 	$(BIN)/mypy

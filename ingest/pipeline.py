@@ -152,7 +152,8 @@ def _write(store: VectorStore, plan: _Plan, vectors: np.ndarray | None, *, reset
 
 
 def bm25_path(settings: Settings, collection: str) -> Path:
-    return settings.data_dir / INDEX_DIR / f"{collection}.npz"
+    """The folder of the collection's BM25 index (one subfolder per content key)."""
+    return settings.data_dir / INDEX_DIR / collection
 
 
 def refresh_bm25(settings: Settings, store: VectorStore) -> None:

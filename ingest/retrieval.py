@@ -238,13 +238,11 @@ class Retriever:
 
     def _load_or_build(self) -> BM25Index:
         key = content_key(self.store.ids())
-        if self.index_path is not None and self.index_path.exists():
+        if self.index_path is not None:
             try:
-                cached = BM25Index.load(self.index_path)
-                if cached.key == key:
-                    return cached
+                return BM25Index.load(self.index_path, key)
             except (OSError, ValueError, KeyError):
-                pass  # a damaged cache is rebuilt below
+                pass  # none saved for this content, or a damaged one: rebuilt below
         records = self.store.get()
         index = BM25Index.build(
             [r.id for r in records], [r.text for r in records], [r.metadata for r in records]

@@ -147,11 +147,25 @@ def test_bm25_ranks_term_matches_and_filters() -> None:
 
 def test_bm25_save_load_round_trip(tmp_path: Path) -> None:
     index = BM25Index.build(["a", "b"], ["alpha beta", "beta gamma"], [{"round": "x"}, {"round": "y"}])
-    index.save(tmp_path / "i.npz")
-    loaded = BM25Index.load(tmp_path / "i.npz")
+    index.save(tmp_path / "index")
+    loaded = BM25Index.load(tmp_path / "index")
     assert loaded.key == index.key and loaded.ids == ["a", "b"]
     assert np.allclose(loaded.scores("beta gamma"), index.scores("beta gamma"))
     assert loaded.mask({"round": "y"}).tolist() == [False, True]
+
+
+def test_bm25_is_saved_per_content_key_and_other_keys_go(tmp_path: Path) -> None:
+    first = BM25Index.build(["a"], ["alpha"])
+    first.save(tmp_path)
+    second = BM25Index.build(["a", "b"], ["alpha", "beta"])
+    second.save(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [second.key]
+    assert BM25Index.load(tmp_path, second.key).top("beta", 2) == second.top("beta", 2)
+    with pytest.raises(FileNotFoundError):
+        BM25Index.load(tmp_path, first.key)
+    empty = BM25Index.build([], [])
+    empty.save(tmp_path / "empty")
+    assert BM25Index.load(tmp_path / "empty").top("alpha", 3) == []
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:

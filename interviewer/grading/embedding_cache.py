@@ -7,11 +7,12 @@ text never seen before costs an embedding.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
+from cachetools import LRUCache
 
-from interviewer.lru import LruCache
 from interviewer.ports import Embedder
 
 DEFAULT_CAPACITY = 16384  # ~25 MB of 384-d float32 vectors
@@ -33,17 +34,20 @@ class CachedEmbedder:
         self.max_tokens = inner.max_tokens
         self.capacity = capacity
         self.mini_batch = mini_batch
-        self._vectors: LruCache[str, np.ndarray] = LruCache(capacity)
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(capacity)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        found = self._vectors.get_many(unique)
+        with self._lock:  # a hit becomes the most recently used
+            found = {t: v for t in unique if (v := self._vectors.get(t)) is not None}
         missing = [t for t in unique if t not in found]
         if missing:
             fresh = dict(zip(missing, self._embed_missing(missing), strict=True))
-            self._vectors.put_many(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
             found.update(fresh)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 

@@ -3,14 +3,16 @@ and what to practise next with pointers to the guide sections that teach it."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+
+from cachetools import TTLCache
 
 from interviewer.domain.bank import Question, Rubric
 from interviewer.domain.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
 from interviewer.domain.rounds import Round
 from interviewer.grading.evidence import Evidence
 from interviewer.grading.redflags import FLAG_MESSAGES
-from interviewer.lru import LruCache
 from interviewer.ports import GuideHit, GuideRetriever
 from interviewer.text import split_sentences
 
@@ -43,7 +45,8 @@ class GuideSearch:
 
     def __init__(self, retriever: GuideRetriever | None, capacity: int = 2048, ttl_s: float = 600.0) -> None:
         self.retriever = retriever
-        self._found: LruCache[tuple[str, str, int], list[GuideRef]] = LruCache(capacity, ttl_s)
+        self._found: TTLCache[tuple[str, str, int], list[GuideRef]] = TTLCache(capacity, ttl_s)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def refs(self, query: str, round_: Round, k: int = 2) -> list[GuideRef]:
         return self.refs_many([query], round_, k)[0]
@@ -52,8 +55,8 @@ class GuideSearch:
         """Guide sections for each query; the ones not remembered are searched in one batch."""
         if self.retriever is None:
             return [[] for _ in queries]
-        remembered = self._found.get_many((q, round_.value, k) for q in queries)
-        found = {q: refs for (q, _, _), refs in remembered.items()}
+        with self._lock:  # a hit becomes the most recently used
+            found = {q: refs for q in queries if (refs := self._found.get((q, round_.value, k))) is not None}
         missing = [q for q in dict.fromkeys(queries) if q not in found]
         if missing:
             found.update(self._search(missing, round_, k))
@@ -68,7 +71,8 @@ class GuideSearch:
         except Exception:  # noqa: BLE001 - a broken index must not break feedback
             return {}
         out = {q: [_guide_ref(h) for h in hits] for q, hits in zip(queries, batches, strict=True)}
-        self._found.put_many({(q, round_.value, k): refs for q, refs in out.items()})
+        with self._lock:
+            self._found.update({(q, round_.value, k): refs for q, refs in out.items()})
         return out
 
 

@@ -320,10 +320,10 @@ def test_questions_never_reveal_key_points_or_model_answers(
     for question in behavioral:
         assert question.model_answer not in raw
         assert not any(point in raw for point in question.key_points if len(point) > 25)
-    first = behavioral[0]
-    if first.companies:
-        filtered = client.get(f"/v1/questions?company={first.companies[0]}", headers=alice).json()
-        assert first.id in [i["id"] for i in filtered["items"]]
+    tagged = next(q for q in behavioral if q.companies)
+    filtered = client.get(f"/v1/questions?company={tagged.companies[0]}", headers=alice).json()
+    assert tagged.id in [i["id"] for i in filtered["items"]]
+    assert all(tagged.companies[0] in i["companies"] for i in filtered["items"])
 
 
 def test_rubric_route(client: TestClient, alice: dict[str, str]) -> None:

@@ -31,18 +31,12 @@ EXPECTED_CRITERIA = {
 ID_PREFIX = {"ml-system-design": "sd-", "behavioral": "bh-", "case-study": "cs-", "ml-depth": "md-"}
 
 
-@pytest.fixture(scope="module")
-def shipped() -> Bank:
-    """A fresh (uncached) load of the shipped corpus, so the loader itself is exercised."""
-    return load_bank(SHIPPED_CORPUS)
-
-
 # --- the shipped bank -------------------------------------------------------------------------
 
 
-def test_shipped_bank_has_enough_questions_per_round(shipped: Bank) -> None:
-    assert len(shipped.questions) >= 100
-    per_round = Counter(q.round for q in shipped.questions)
+def test_shipped_bank_has_enough_questions_per_round(bank: Bank) -> None:
+    assert len(bank.questions) >= 100
+    per_round = Counter(q.round for q in bank.questions)
     for round_ in Round:
         assert per_round[round_] >= 20, f"{round_}: only {per_round[round_]} questions"
 
@@ -64,24 +58,24 @@ def test_each_question_file_holds_one_round_with_its_id_prefix() -> None:
         assert all(q.id.startswith(prefix) for q in questions), path
 
 
-def test_every_question_names_an_existing_rubric_of_its_round(shipped: Bank) -> None:
-    for q in shipped.questions:
-        rubric = shipped.rubrics[q.rubric]
+def test_every_question_names_an_existing_rubric_of_its_round(bank: Bank) -> None:
+    for q in bank.questions:
+        rubric = bank.rubrics[q.rubric]
         assert rubric.round == q.round
         assert q.rubric == q.round.value
 
 
-def test_every_round_covers_every_level_and_difficulty(shipped: Bank) -> None:
+def test_every_round_covers_every_level_and_difficulty(bank: Bank) -> None:
     for round_ in Round:
-        questions = shipped.by_round(round_)
+        questions = bank.by_round(round_)
         for level in LEVEL_ORDER:
             assert any(q.level.includes(level) for q in questions), f"{round_} has nothing for {level}"
         assert {q.difficulty for q in questions} == {"easy", "medium", "hard"}, round_
         assert len({q.topic for q in questions}) >= 8, f"{round_}: too few distinct topics"
 
 
-def test_questions_are_shaped_for_grading(shipped: Bank) -> None:
-    for q in shipped.questions:
+def test_questions_are_shaped_for_grading(bank: Bank) -> None:
+    for q in bank.questions:
         assert 4 <= len(q.key_points) <= 7, q.id
         assert 2 <= len(q.follow_ups) <= 4, q.id
         assert 80 <= len(q.model_answer.split()) <= 200, q.id
@@ -90,20 +84,20 @@ def test_questions_are_shaped_for_grading(shipped: Bank) -> None:
         assert all(c == c.lower() and c.strip() for c in q.companies), q.id
 
 
-def test_prompts_do_not_leak_key_points(shipped: Bank) -> None:
-    for q in shipped.questions:
+def test_prompts_do_not_leak_key_points(bank: Bank) -> None:
+    for q in bank.questions:
         prompt = q.prompt.lower()
         for kp in q.key_points:
             assert kp.lower() not in prompt, f"{q.id}: key point appears in the prompt"
 
 
-def test_prompts_are_distinct(shipped: Bank) -> None:
-    prompts = Counter(" ".join(q.prompt.lower().split()) for q in shipped.questions)
+def test_prompts_are_distinct(bank: Bank) -> None:
+    prompts = Counter(" ".join(q.prompt.lower().split()) for q in bank.questions)
     assert all(n == 1 for n in prompts.values())
 
 
-def test_case_studies_ask_for_sizing_with_numbers(shipped: Bank) -> None:
-    for q in shipped.by_round(Round.CASE_STUDY):
+def test_case_studies_ask_for_sizing_with_numbers(bank: Bank) -> None:
+    for q in bank.by_round(Round.CASE_STUDY):
         text = " ".join(q.key_points) + " " + q.model_answer
         assert re.search(r"\$\d", text), f"{q.id}: no dollar sizing"
         assert re.search(r"\bROI\b|payback|cost", text), f"{q.id}: no ROI reasoning"
@@ -112,19 +106,19 @@ def test_case_studies_ask_for_sizing_with_numbers(shipped: Bank) -> None:
 # --- the shipped rubrics ------------------------------------------------------------------------
 
 
-def test_one_rubric_per_round_with_the_agreed_criteria(shipped: Bank) -> None:
-    assert set(shipped.rubrics) == {r.value for r in Round}
-    for rubric_id, rubric in shipped.rubrics.items():
+def test_one_rubric_per_round_with_the_agreed_criteria(bank: Bank) -> None:
+    assert set(bank.rubrics) == {r.value for r in Round}
+    for rubric_id, rubric in bank.rubrics.items():
         assert rubric.round.value == rubric_id
-        assert shipped.rubric_for_round(rubric.round) is rubric
+        assert bank.rubric_for_round(rubric.round) is rubric
         ids = {c.id for c in rubric.criteria}
         assert EXPECTED_CRITERIA[rubric_id] <= ids
         assert 4 <= len(rubric.criteria) <= 6
         assert sum(c.weight for c in rubric.criteria) == pytest.approx(1.0)
 
 
-def test_rubric_criteria_are_complete(shipped: Bank) -> None:
-    for rubric in shipped.rubrics.values():
+def test_rubric_criteria_are_complete(bank: Bank) -> None:
+    for rubric in bank.rubrics.values():
         for c in rubric.criteria:
             where = f"{rubric.id}/{c.id}"
             assert [d.level for d in c.levels] == [1, 2, 3, 4], where
@@ -138,16 +132,12 @@ def test_rubric_criteria_are_complete(shipped: Bank) -> None:
             assert len(c.hints[-1]) > len(c.hints[0]), f"{where}: hints should get more specific"
 
 
-def test_keywords_point_to_one_criterion(shipped: Bank) -> None:
+def test_keywords_point_to_one_criterion(bank: Bank) -> None:
     """A keyword shared by two criteria would count as lexical evidence for both."""
-    for rubric in shipped.rubrics.values():
+    for rubric in bank.rubrics.values():
         owners = Counter(k.lower() for c in rubric.criteria for k in c.keywords)
         shared = sorted(k for k, n in owners.items() if n > 1)
         assert not shared, f"{rubric.id}: keywords in several criteria: {shared}"
-
-
-def test_cached_bank_fixture_matches_a_fresh_load(bank: Bank, shipped: Bank) -> None:
-    assert [q.id for q in bank.questions] == [q.id for q in shipped.questions]
 
 
 # --- broken files -------------------------------------------------------------------------------

@@ -19,13 +19,12 @@ def sd_bank(bank: Bank) -> Bank:
     return synthetic_bank(bank, SD)
 
 
-def test_questions_come_from_the_round_and_unseen_ones_first(bank: Bank) -> None:
+def test_unseen_questions_come_first(bank: Bank) -> None:
     for round_ in Round:
         pool = {q.id for q in bank.by_round(round_)}
         seen = frozenset(sorted(pool)[: len(pool) - 2])
         chosen = choose_questions(bank, round_, count=2, seed=7, seen=seen).questions
-        assert {q.round for q in chosen} == {round_}
-        assert not {q.id for q in chosen} & seen, "a seen question came back while unseen ones remain"
+        assert {q.id for q in chosen} == pool - seen, "a seen question came back while unseen ones remain"
 
 
 def test_seen_questions_are_reused_only_when_unseen_run_out(sd_bank: Bank) -> None:
@@ -33,7 +32,7 @@ def test_seen_questions_are_reused_only_when_unseen_run_out(sd_bank: Bank) -> No
     seen = frozenset(ids[:4])
     chosen = [q.id for q in choose_questions(sd_bank, SD, count=3, seed=1, seen=seen).questions]
     assert chosen[0] == ids[4]
-    assert set(chosen[1:]) <= seen
+    assert len(set(chosen)) == 3  # then seen ones, each once
 
 
 def test_question_order_is_deterministic_for_a_seed(bank: Bank) -> None:
@@ -134,14 +133,13 @@ def test_same_seed_same_transcript(sd_bank: Bank) -> None:
 
 def test_acknowledgement_names_a_concept_the_candidate_used(sd_bank: Bank) -> None:
     interviewer = make_interviewer(sd_bank)
-    state = interviewer.start(SD, seed=4)
-    reply = say(interviewer, state, "I would add a feature store and check calibration of the scores.")
-    lowered = reply.text.lower()
-    assert (
-        "feature store" in lowered or "calibration" in lowered or lowered.startswith(("thanks", "ok", "got"))
-    )
-    for judging in ("great", "excellent", "good answer", "wrong", "correct"):
-        assert judging not in lowered
+    for seed in range(6):
+        state = interviewer.start(SD, seed=seed)
+        reply = say(interviewer, state, "I would add a feature store and check calibration of the scores.")
+        lowered = reply.text.lower()
+        assert "feature store" in lowered or "calibration" in lowered, reply.text
+        for judging in ("great", "excellent", "good answer", "wrong", "correct"):
+            assert judging not in lowered
 
 
 def test_record_candidate_is_a_pure_append_and_advance_answers_it(sd_bank: Bank) -> None:

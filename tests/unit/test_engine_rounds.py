@@ -8,6 +8,7 @@ from interviewer.brains.guard import leaks, split_secret_sentences
 from interviewer.domain.bank import Bank
 from interviewer.domain.rounds import Round
 from interviewer.domain.session import SessionState
+from interviewer.interview.phases import flow_for
 from tests.support.engine_support import make_interviewer, say, synthetic_bank
 
 NO_FOLLOW_UPS = ("What should we have for lunch?", "Which colour should the slides be?")
@@ -33,11 +34,8 @@ def test_behavioral_star_probing_targets_each_missing_part(bank: Bank) -> None:
         interviewer, state, "At my last company our team had a deadline and we rebuilt the pipeline."
     ).state
     assert _targets(state)[-1] == "phase:ownership"
-    assert (
-        "personally" in state.turns[-1].text
-        or "yours" in state.turns[-1].text
-        or "you" in state.turns[-1].text
-    )
+    ownership = flow_for(Round.BEHAVIORAL).phase("ownership")
+    assert any(line in state.turns[-1].text for line in ownership.probes), state.turns[-1].text
     # Ownership now clear, but no measurable result.
     state = say(
         interviewer, state, "I decided to rewrite the job and I led the review; I also paired with QA."

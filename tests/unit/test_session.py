@@ -42,7 +42,7 @@ def test_full_session_round_trips_through_json(bank: Bank) -> None:
     restored = SessionState.model_validate_json(state.model_dump_json())
     assert restored == state
     assert restored.report == state.report
-    assert restored.questions[0].status == "done" or restored.questions[0].status == "skipped"
+    assert [q.status for q in restored.questions] == ["skipped", "done"]
 
 
 def test_report_survives_json() -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from interviewer.domain.session import QuestionProgress, SessionState
 from interviewer.settings import Settings
-from interviewer.store import SessionStore, UserStore, build_stores
+from interviewer.store import build_stores
 
 
 def test_real_session_state_round_trips_and_logs_each_turn(settings: Settings) -> None:
     sessions, users = build_stores(settings)
-    assert isinstance(sessions, SessionStore) and isinstance(users, UserStore)
     user = users.get_or_create("local")
     state = SessionState(
         round="ml-depth", level="senior", questions=[QuestionProgress(question_id="q1", prompt="P?")]

@@ -16,6 +16,7 @@ from api.app import build_app
 from api.deps import Services
 from api.http_wait import free_port
 from interviewer.domain.bank import Bank
+from interviewer.domain.session import QuestionProgress
 from interviewer.settings import Settings, load_settings
 from tests.support.api_support import hashing_services
 
@@ -70,6 +71,13 @@ def _say(client: TestClient, headers: dict[str, str], sid: str, content: str) ->
     return response.json()
 
 
+def _first_question(services: Services, name: str, sid: str) -> QuestionProgress:
+    """The first question of `name`'s session `sid`, from the store."""
+    user = services.users.by_name(name)
+    assert user is not None
+    return services.sessions.load(user.id, sid).questions[0]
+
+
 def test_health_and_readiness(
     client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,9 +118,7 @@ def test_session_lifecycle(client: TestClient, services: Services, alice: dict[s
     assert session["status"] == "active" and session["level"] == "senior" and session["brain"] == "fake"
     opening = session["turns"][0]
     sid = session["id"]
-    user = services.users.by_name("alice")
-    assert user is not None
-    first = services.sessions.load(user.id, sid).questions[0]
+    first = _first_question(services, "alice", sid)
     assert opening["role"] == "interviewer" and opening["kind"] == "opening"
     assert opening["text"] == f"[opening] {first.prompt}"
     reply = _say(client, alice, sid, "I owned the rollout and cut latency by 40 percent across the fleet.")
@@ -204,11 +210,8 @@ def test_list_is_newest_first_and_paginated(client: TestClient, alice: dict[str,
 def test_a_new_session_never_repeats_a_question_the_caller_has_seen(
     client: TestClient, services: Services, alice: dict[str, str], bob: dict[str, str]
 ) -> None:
-    def first_question(headers: dict[str, str], name: str) -> str:
-        user = services.users.by_name(name)
-        assert user is not None
-        state = services.sessions.load(user.id, _start(client, headers)["id"])
-        return state.questions[0].question_id or ""
+    def first_question(headers: dict[str, str], name: str) -> str | None:
+        return _first_question(services, name, _start(client, headers)["id"]).question_id
 
     alices = [first_question(alice, "alice") for _ in range(3)]
     assert len(set(alices)) == 3
@@ -362,18 +365,18 @@ def test_grade_route(client: TestClient, services: Services, alice: dict[str, st
 
 
 def test_progress_lists_per_criterion_scores_per_user(
-    client: TestClient, alice: dict[str, str], bob: dict[str, str], bank: Bank
+    client: TestClient, services: Services, alice: dict[str, str], bob: dict[str, str], bank: Bank
 ) -> None:
     sids = []
     for strong in (False, True):
-        session = _start(client, alice)
-        question = next(q for q in bank.questions if q.prompt in session["turns"][0]["text"])
-        _say(client, alice, session["id"], question.model_answer if strong else "short")
-        client.post(f"/v1/sessions/{session['id']}/end", headers=alice)
-        sids.append(session["id"])
+        sid = _start(client, alice)["id"]
+        question = bank.question(_first_question(services, "alice", sid).question_id or "")
+        _say(client, alice, sid, question.model_answer if strong else "short")
+        client.post(f"/v1/sessions/{sid}/end", headers=alice)
+        sids.append(sid)
     points = client.get("/v1/progress", headers=alice).json()["points"]
     assert [p["session_id"] for p in points] == sids  # oldest first
-    rubric = bank.rubric_for_round(bank.rubrics["behavioral"].round)
+    rubric = bank.rubrics["behavioral"]
     assert all(p["names"] == {c.id: c.name for c in rubric.criteria} for p in points)
     for point, sid in zip(points, sids, strict=True):
         report = client.get(f"/v1/sessions/{sid}/report", headers=alice).json()

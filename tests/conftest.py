@@ -1,17 +1,32 @@
-"""Shared fixtures. Everything runs offline; servers a test needs are started on 127.0.0.1 by it."""
+"""Shared fixtures. Everything runs offline; servers a test needs are started on 127.0.0.1 by it.
+
+`tests/unit` holds the fast tests (fakes, SQLite); `tests/integration` the ones that load the real
+model, start servers or subprocesses, or need PostgreSQL. Objects come from the composition root,
+`Components`, with fakes passed in: `Components(settings, embedder=HashingEmbedder())`, or the one
+real MiniLM of the run (`real_embedder`), so the model loads once.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from interviewer.settings import OFFLINE_ENVIRONMENT, SHIPPED_CORPUS, Settings, load_settings
 
+if TYPE_CHECKING:
+    from ingest.embedder import HashingEmbedder, SentenceTransformerEmbedder
+    from interviewer.composition import Components
+    from interviewer.domain.bank import Bank
+
 for _name, _value in OFFLINE_ENVIRONMENT.items():
     os.environ[_name] = _value
+# Session fixtures are built before the per-test clean-up below runs: no MI_ variable may reach them.
+for _name in [n for n in os.environ if n.startswith("MI_")]:
+    del os.environ[_name]
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +46,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
     """The embedded defaults on SQLite, then on a throwaway database of the local PostgreSQL."""
-    from tests.api_support import throwaway_postgres_database
+    from tests.support.api_support import throwaway_postgres_database
 
     if request.param == "sqlite":
         yield settings
@@ -41,35 +56,46 @@ def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def real_embedder():  # type: ignore[no-untyped-def]
+def real_embedder() -> SentenceTransformerEmbedder:
     """The packaged all-MiniLM-L6-v2, loaded once per test run."""
-    from ingest.embedder import shared_embedder
+    from ingest.embedder import SentenceTransformerEmbedder
 
-    return shared_embedder()
+    return SentenceTransformerEmbedder()
 
 
 @pytest.fixture
-def fake_embedder():  # type: ignore[no-untyped-def]
+def fake_embedder() -> HashingEmbedder:
     from ingest.embedder import HashingEmbedder
 
     return HashingEmbedder()
 
 
 @pytest.fixture(scope="session")
-def bank():  # type: ignore[no-untyped-def]
-    """The shipped question bank and rubrics."""
-    from interviewer.domain.bank import cached_bank
+def bank() -> Bank:
+    """The shipped question bank and rubrics, loaded once per test run."""
+    from interviewer.domain.bank import load_bank
 
-    return cached_bank(SHIPPED_CORPUS)
+    return load_bank(SHIPPED_CORPUS)
 
 
 @pytest.fixture(scope="session")
-def ingested_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # type: ignore[no-untyped-def]
+def ingested_settings(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Settings:
     """Settings whose data dir holds the shipped corpus ingested with the real embedder (once per run)."""
     from ingest.pipeline import ingest
+    from ingest.store import open_store
 
-    data_dir = tmp_path_factory.mktemp("ingested") / "data"
-    # Explicit values: a session fixture is built before the per-test MI_ clean-up runs.
-    settings = Settings(data_dir=data_dir, corpus_dir=SHIPPED_CORPUS, collection="corpus", chroma_url=None)
-    ingest(settings, embedder=real_embedder)
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("ingested") / "data")
+    ingest(settings, embedder=real_embedder, store=open_store(settings))
     return settings
+
+
+@pytest.fixture(scope="session")
+def ingested_components(
+    ingested_settings: Settings, real_embedder: SentenceTransformerEmbedder, bank: Bank
+) -> Components:
+    """One composition root over the ingested corpus and the real model, shared like a process's."""
+    from interviewer.composition import Components
+
+    return Components(ingested_settings, embedder=real_embedder, bank=bank)

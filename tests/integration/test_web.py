@@ -1,0 +1,140 @@
+"""The web page in a real browser: Debian chromium, headless, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.app import build_app
+from api.deps import Services, build_services
+from interviewer.composition import Components
+from interviewer.domain.bank import Bank
+from interviewer.ports import Embedder
+from interviewer.settings import REPO_ROOT, Settings, load_settings
+from tests.support.api_support import ThreadedServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium: run scripts/install-browser.sh"),
+]
+
+
+@pytest.fixture
+def server(
+    tmp_path: Path, ingested_settings: Settings, real_embedder: Embedder, bank: Bank
+) -> Iterator[tuple[ThreadedServer, Services, str]]:
+    """The real engine and grader over the ingested corpus; a fresh database."""
+    settings = ingested_settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'web.sqlite3'}", "require_api_keys": True}
+    )
+    services = build_services(Components(settings, embedder=real_embedder, bank=bank))
+    services.interviewer()  # build the engine before the browser's first click
+    _, key = services.users.add_user_with_key("web-tester")
+    with ThreadedServer(build_app(services)) as running:
+        yield running, services, key
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1200, "height": 1400})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+ANSWERS = [
+    "I would start by clarifying the goal: rank items to maximise long-term engagement, "
+    "about 50 million daily users and a 100 ms latency budget. "
+    "Success metric: click-through and retention, measured offline with NDCG and online with an A/B test.",
+    "For data I would log impressions and clicks, build features like user history embeddings and item "
+    "popularity, then train a two-tower retrieval model and a gradient boosted ranker because it is fast.",
+]
+
+
+def test_full_interview_to_the_report_and_history(server: tuple[ThreadedServer, Services, str], page) -> None:  # type: ignore[no-untyped-def]
+    running, _, key = server
+    page.goto(f"{running.url}/#key={key}")
+    assert "#key" not in page.url  # the key is taken out of the address bar
+    page.get_by_label("Round", exact=True).select_option("ml-system-design")
+    page.get_by_label("Level").select_option("senior")
+    page.get_by_role("button", name="Start interview").click()
+    transcript = page.locator("#transcript li")
+    transcript.first.wait_for()
+    assert page.locator("#transcript").get_attribute("aria-live") == "polite"
+    for answer in ANSWERS:
+        count = transcript.count()
+        page.get_by_label("Your answer").fill(answer)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            f"document.querySelectorAll('#transcript li').length >= {count + 2}"
+            " && !document.querySelector('#send').disabled"
+        )
+        assert transcript.nth(count + 1).inner_text().strip() != "Interviewer"
+    page.get_by_role("button", name="Hint").click()
+    page.wait_for_function("!document.querySelector('#send').disabled")
+    page.get_by_role("button", name="End and get feedback").click()
+    report = page.locator("#report")
+    report.wait_for(state="visible")
+    text = report.inner_text()
+    assert (
+        "Feedback report" in text
+        and "/ 4" in text
+        and "Practise next" in text
+        and "Key points you missed" in text
+    )
+    assert page.locator("#report table tbody tr").count() >= 4
+    assert "Question" not in page.locator("#status").inner_text()
+    os.makedirs(REPO_ROOT / "docs", exist_ok=True)
+    page.screenshot(path=str(REPO_ROOT / "docs" / "screenshot.png"), full_page=True)
+    page.get_by_role("button", name="History").click()
+    page.get_by_label("Round to chart").select_option("ml-system-design")
+    page.locator("#chart svg circle").first.wait_for()
+    assert page.locator("#progress-table tbody tr").count() == 1
+    assert page.locator("#sessions li").count() == 1
+
+
+def test_a_line_the_offline_brain_wrote_in_an_llm_session_is_marked(
+    tmp_path: Path, page, real_embedder: Embedder, bank: Bank
+) -> None:  # type: ignore[no-untyped-def]
+    from api.http_wait import free_port
+
+    settings = load_settings(
+        data_dir=tmp_path / "data",
+        brain="llm",
+        llm_base_url=f"http://127.0.0.1:{free_port()}/v1",  # nothing listens: every turn falls back
+        llm_max_retries=0,
+        warm_up=False,
+    )
+    services = build_services(Components(settings, embedder=real_embedder, bank=bank))
+    with ThreadedServer(build_app(services)) as running:
+        page.goto(running.url)
+        page.get_by_label("Round", exact=True).select_option("case-study")
+        page.get_by_role("button", name="Start interview").click()
+        opening = page.locator("#transcript li").first
+        opening.wait_for()
+        assert "offline interviewer stood in" in opening.locator(".who").inner_text()
+        page.get_by_label("Your answer").fill(ANSWERS[0])
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            "document.querySelectorAll('#transcript li').length >= 3"
+            " && !document.querySelector('#send').disabled"
+        )
+        assert "offline interviewer stood in" in page.locator("#transcript li").nth(2).inner_text()

@@ -1,0 +1,1 @@
+"""Fast tests: fakes, SQLite, no model, no server, no subprocess."""

@@ -97,3 +97,26 @@ def plot_scores_by_persona(scores: Mapping[str, Mapping[str, float]], path: Path
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_signed_error(by_author: Mapping[str, Mapping[str, Any]], path: Path) -> Path:
+    """Mean (score - label) per label level, one line per held-out author: above 0 lenient, below harsh."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    levels = ["1", "2", "3", "4"]
+    for author, figures in by_author.items():
+        errors = figures.get("signed_error_by_level", {})
+        points = [(int(k), v) for k, v in errors.items() if v is not None and k in levels]
+        ax.plot([p for p, _ in points], [v for _, v in points], marker="o", label=author)
+    ax.axhspan(-0.25, 0.25, color="green", alpha=0.08, label="target ±0.25")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks([1, 2, 3, 4])
+    ax.set_xlabel("label level")
+    ax.set_ylabel("mean score − label")
+    ax.set_title("Signed error per label level (held-out authors)")
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

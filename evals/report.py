@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from evals import plots
+from evals.report_calibration import calibration_markdown
+from evals.report_format import fmt
 from evals.thresholds import Outcome
 from interviewer.settings import REPO_ROOT, Settings
 
@@ -107,12 +109,6 @@ def flatten(result: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]
     return rows
 
 
-def fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return "NaN" if math.isnan(value) else f"{value:.4g}"
-    return str(value)
-
-
 def summary_lines(name: str, result: Mapping[str, Any]) -> list[str]:
     """Short terminal summary: the suite's headline figures (those named by `headline`, else top level)."""
     keys = result.get("headline")
@@ -140,6 +136,11 @@ def _plot_all(results: Mapping[str, Any], out: Path) -> dict[str, Path]:
     elif isinstance(confusion, Sequence) and confusion:
         labels = [str(i + 1) for i in range(len(confusion))]
         images["grading"] = plots.plot_confusion(confusion, labels, out / "grading_confusion.png")
+    calibration = results.get("calibration", {})
+    if isinstance(calibration, Mapping) and calibration.get("by_author"):
+        matrix = calibration["confusion_matrix"]["matrix"]
+        plots.plot_confusion(matrix, ["1", "2", "3", "4"], out / "calibration_confusion.png")
+        images["calibration"] = plots.plot_signed_error(calibration["by_author"], out / "signed_error.png")
     simulate = results.get("simulate", {})
     by_persona = simulate.get("scores_by_persona") if isinstance(simulate, Mapping) else None
     if by_persona:
@@ -172,13 +173,15 @@ def _markdown(doc: Mapping[str, Any], outcomes: Sequence[Outcome], images: Mappi
     if any(o.report_only for o in outcomes):
         lines += [
             "",
-            "Checks marked `ci: false` in thresholds.yaml (latency) are not asserted in quick/CI runs;",
+            "Checks marked `ci: false` (latency; targets not met yet) are not asserted in quick/CI runs;",
         ]
         lines += ["their numbers come from the full eval report and `mock-interviewer bench`."]
     for name, result in doc["results"].items():
         lines += ["", f"## {name}", ""]
         if name in images:
             lines += [f"![{name}]({images[name].name})", ""]
+        if name == "calibration" and "held_out" in result:
+            lines += [calibration_markdown(result), ""]
         lines += ["| figure | value |", "|---|---|"]
         lines += [f"| {path} | {fmt(value)} |" for path, value in flatten(result) if path != "headline"]
         if name == "simulate" and result.get("interviews"):

@@ -60,6 +60,12 @@ def _run_grading(components: Components, options: EvalOptions) -> dict[str, Any]
     return dict(_import("evals.grading", "run_grading_eval")(components, quick=options.quick))
 
 
+def _run_calibration(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(
+        _import("evals.author_calibration", "run_author_calibration")(components, quick=options.quick)
+    )
+
+
 def _run_faithfulness(components: Components, options: EvalOptions) -> dict[str, Any]:
     return dict(_import("evals.faithfulness", "run_faithfulness_eval")(components, options))
 
@@ -71,6 +77,7 @@ def _run_simulate(components: Components, options: EvalOptions) -> dict[str, Any
 RUNNERS: dict[str, Runner] = {
     "retrieval": _run_retrieval,
     "grading": _run_grading,
+    "calibration": _run_calibration,
     "simulate": _run_simulate,
     "faithfulness": _run_faithfulness,
 }

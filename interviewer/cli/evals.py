@@ -13,6 +13,7 @@ from interviewer.errors import ConfigError
 class Suite(StrEnum):
     RETRIEVAL = "retrieval"
     GRADING = "grading"
+    CALIBRATION = "calibration"
     FAITHFULNESS = "faithfulness"
     SIMULATE = "simulate"
     ALL = "all"
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
             candidate_base_url=candidate_base_url,
             candidate_model=candidate_model,
         )
-        names = ["retrieval", "grading", "faithfulness", "simulate"] if suite is Suite.ALL else [suite.value]
+        names = [s.value for s in Suite if s is not Suite.ALL] if suite is Suite.ALL else [suite.value]
         assert_thresholds = check if check is not None else (suite is Suite.ALL and quick)
         exit_code = run_suites(settings, names, options, report_dir=report, check=assert_thresholds)
         if exit_code:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.text import hyphenated_words, tokens
+from interviewer.text import hyphenated_words, split_sentences, tokens
 
 EMPTY = "empty"
 TOO_SHORT = "too-short"
@@ -44,13 +44,51 @@ _GRADER_INJECTION_PATTERNS = [
     r"[^.!?\n]{0,20}\b(instructions?|prompts?|rules?|rubric|guidelines?)",
     r"\bas (the|an|my) (ai |automated |llm )?(grader|evaluator|judge|assessor|scorer|scoring model)\b",
     r"\b(dear|attention|note to (the )?|hey) (grader|evaluator|judge|assessor|ai|model|llm|reviewer)\b",
-    r"\b(give|assign|award|rate|score|grade|mark)\b[^.!?\n]{0,30}\b(4|four|5|10|full marks?|"
-    r"top (score|marks?)|maximum|perfect (score|marks?)|strong hire|highest)\b",
     r"\b(this|my) answer (deserves|should (get|receive|be (given|scored|rated)))\b",
     r"\b(system prompt|you are now|new instructions|developer mode|jailbreak)\b",
     r"\b(grader|evaluator|scoring (model|system)|the rubric)\b[^.!?\n]{0,30}\b(must|should|will|has to)\b"
     r"[^.!?\n]{0,30}\b(score|rate|grade|give|mark|pass)\b",
 ]
+# A sentence that speaks to whoever grades the answer, and asks (there or in the next sentence) for an
+# outcome (a score, a level, full marks), is an instruction to the grader however it is worded. A number
+# beside "rate" or "score" alone is not: technical answers are full of learning rates, scores and top-10s.
+# (A reviewer or judge is the grader only when addressed: "Reviewer: ...", not "the reviewer's history".)
+_EVALUATOR = re.compile(
+    r"\b(?:grader|evaluator|assessor|scorer|marker|examiner|interview panel|hiring committee|"
+    r"(?:scoring|grading|assessment|evaluation) (?:model|pipeline|system|engine|note|guidance|instructions?)|"
+    r"^\W*(?:dear |hey )?(?:reviewer|judge)\s*[:,]|note to (?:the )?(?:reviewer|judge)|"
+    r"whoever (?:grades|scores|evaluates|marks|reads|assesses)|"
+    r"(?:ai|llm|automated|language model)\b[^.!?\n]{0,25}\b(?:reading|grading|scoring|evaluating|reviewing)|"
+    r"if you are an? (?:ai|llm|automated|language model|model))(?!\w)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OUTCOME = re.compile(
+    r"(?<![\w.])(?:[1-5](?:\s*/\s*[45])?|four|five)(?![\w%]|\.\d)|"
+    r"\b(?:full marks?|(?:top|maximum|perfect) (?:score|marks?)|highest (?:score|level)|"
+    r"strong hire|exemplary|regardless of (?:the )?content)\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"\b(?:(?:score|grade|rate|mark|label|output|record|assign|award|treat|count)(?:s|d|ed)?|"
+    r"level|put|give|given|receive|get|pass|read)\b",
+    re.IGNORECASE,
+)
+
+
+def _grader_requests(text: str) -> list[tuple[int, int]]:
+    """Sentences addressed to the grader that ask for an outcome, with the next one where it asks."""
+    sentences = split_sentences(text)
+    spans = []
+    for i, (sentence, start, _) in enumerate(sentences):
+        if not _EVALUATOR.search(sentence):
+            continue
+        for asked, _, asked_end in sentences[i : i + 2]:
+            if _OUTCOME.search(asked) and _REQUEST.search(asked):
+                spans.append((start, asked_end))
+                break
+    return spans
+
+
 # Text that asks the interviewer for what stays private until feedback, or to drop its rules: the
 # interviewer declines with a notice but nothing is capped (an answer may well speak of its "key points").
 _INTERVIEWER_INJECTION_PATTERNS = [
@@ -132,12 +170,13 @@ def detect_flags(inputs: FlagInputs, limits: FlagThresholds) -> tuple[str, ...]:
 
 def injection_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of text that addresses the grader instead of the interviewer."""
-    return [(m.start(), m.end()) for m in _GRADER_INJECTION.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _GRADER_INJECTION.finditer(text)]
+    return sorted(spans + _grader_requests(text))
 
 
 def is_injection(text: str) -> bool:
     """Whether text tries to instruct the grader or the interviewer (who then declines with a notice)."""
-    return _ANY_INJECTION.search(text) is not None
+    return _ANY_INJECTION.search(text) is not None or bool(injection_spans(text))
 
 
 def is_gibberish(words: list[str], pieces_per_word: float, limits: FlagThresholds) -> bool:

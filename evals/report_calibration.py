@@ -1,0 +1,55 @@
+"""The report's `calibration` section: per-author table, confusion matrix, signed error, worst misses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from evals.report_format import fmt
+
+AUTHOR_COLUMNS = (
+    "n_answers", "ordering_accuracy", "qwk", "exact_agreement", "adjacent_agreement",
+    "max_abs_signed_error", "adjacent_label_ties", "bluff_below_solid", "injection_at_or_below_weak",
+    "evidence_precision", "evidence_recall",
+)  # fmt: skip
+
+
+def calibration_markdown(result: Mapping[str, Any]) -> str:
+    """Markdown tables for the leave-one-author-out figures (the flat figure table follows them)."""
+    header = "| held out | " + " | ".join(c.replace("_", " ") for c in AUTHOR_COLUMNS) + " |"
+    lines = [
+        "Each author's answers graded with a calibration fitted on the OTHER authors only.",
+        "",
+        header,
+        "|" + "---|" * (len(AUTHOR_COLUMNS) + 1),
+    ]
+    rows = [("**all new authors**", result["held_out"]), ("all, with house", result["held_out_with_house"]),
+            ("free-text questions", result["free_text"])]  # fmt: skip
+    rows += [(name, figures) for name, figures in result["by_author"].items()]
+    rows += [(f"round {name}", figures) for name, figures in result["by_round"].items()]
+    for name, figures in rows:
+        lines.append(f"| {name} | " + " | ".join(fmt(figures.get(c, "")) for c in AUTHOR_COLUMNS) + " |")
+    lines += ["", "Targets: " + ", ".join(f"{k} {fmt(v)}" for k, v in result["targets"].items()), ""]
+    lines += _second_pass(result.get("second_pass", {}))
+    errors = result["held_out"]["signed_error_by_level"].items()
+    lines += ["", "Signed error (score − label) by label level, held-out authors: "
+              + ", ".join(f"{k}: {fmt(v)}" for k, v in errors)]  # fmt: skip
+    lines += ["", "### Worst misses", "", "| answer | kind | label | score | text |", "|---|---|---|---|---|"]
+    for miss in result.get("worst_misses", []):
+        text = miss["text"].replace("|", "/").replace("\n", " ")
+        lines.append(f"| {miss['id']} ({miss['question']}) | {miss['kind']} | {miss['label']} | "
+                     f"{fmt(miss['score'])} | {text} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _second_pass(second: Mapping[str, Any]) -> list[str]:
+    if not second.get("n_answers"):
+        return ["No second labelling pass recorded."]
+    overall, criteria, evidence = second["overall"], second["criteria"], second["evidence"]
+    return [
+        f"Human-human ceiling (a second, blind labelling pass of {second['n_answers']} answers): overall "
+        f"exact {fmt(overall['exact_agreement'])}, adjacent {fmt(overall['adjacent_agreement'])}, "
+        f"QWK {fmt(overall['qwk'])}; per criterion exact {fmt(criteria['exact_agreement'])}, "
+        f"QWK {fmt(criteria['qwk'])}; evidence precision {fmt(evidence['evidence_precision'])}, "
+        f"recall {fmt(evidence['evidence_recall'])} (second pass against the first)."
+    ]

@@ -48,7 +48,7 @@ def page() -> Iterator[Any]:
         browser.close()
 
 
-def test_an_answer_whose_response_is_lost_is_retried_with_its_key_and_stored_once(server: str, page: Any) -> None:
+def test_a_lost_response_is_retried_with_its_key_and_stored_once(server: str, page: Any) -> None:
     keys: list[tuple[str, str]] = []
     dropped: list[str] = []
 

@@ -35,19 +35,30 @@ def _positions(turns: list[tuple[str, str]], answer: Attempt) -> list[int]:
     ]
 
 
-def _order_violations(acked: list[Attempt], stored: dict[str, StoredSession]) -> int:
+def _order_violations(attempts: list[Attempt], stored: dict[str, StoredSession]) -> list[str]:
+    """Pairs where one answer was acknowledged before the other was first sent, yet stored after it.
+
+    A keyed answer counts as sent at its key's first attempt: a retry may be answered from the record
+    of an attempt that was stored before the other answer was even sent.
+    """
+    first_sent: dict[str, float] = {}
+    for a in attempts:
+        if a.key is not None:
+            first_sent[a.key] = min(a.sent_at, first_sent.get(a.key, a.sent_at))
+    acked = [a for a in attempts if a.kind == "answer" and a.acked]
     by_session: dict[str, list[tuple[Attempt, int]]] = defaultdict(list)
     for answer in acked:
         session = stored.get(answer.session_id or "")
         where = _positions(session.turns, answer) if session else []
         if where:
             by_session[answer.session_id or ""].append((answer, where[0]))
-    violations = 0
+    violations = []
     for placed in by_session.values():
         for first, at in placed:
             for later, later_at in placed:
-                if first.done_at < later.sent_at and not at < later_at:
-                    violations += 1
+                sent = first_sent[later.key] if later.key is not None else later.sent_at
+                if first.done_at < sent and not at < later_at:
+                    violations.append(f"{first.content!r} at turn {at}, {later.content!r} at {later_at}")
     return violations
 
 
@@ -96,6 +107,7 @@ def audit(
     lost = [a for a in acked if not (a.session_id in stored and _positions(stored[a.session_id].turns, a))]
     errors, examples = _errors(attempts, outage)
     duplicates = _duplicates(attempts, stored)
+    out_of_order = _order_violations(attempts, stored)
     return {
         "sessions": len(stored),
         "requests": len(attempts),
@@ -107,7 +119,8 @@ def audit(
         "keyed_duplicates": duplicates.get("keyed_duplicates", 0),
         "unkeyed_duplicates": duplicates.get("unkeyed_duplicates", 0),
         "stored_never_acknowledged": duplicates.get("stored_never_acknowledged", 0),
-        "order_violations": _order_violations(acked, stored),
+        "order_violations": len(out_of_order),
+        "order_violation_examples": out_of_order[:3],
         "transcript_rows_mismatched": sum(1 for s in stored.values() if s.rows != s.turns),
         "unexpected_errors": errors.pop("unexpected_errors", 0),
         "unexpected_examples": examples,

@@ -52,6 +52,14 @@ def test_an_answer_stored_before_one_acknowledged_earlier_is_an_order_violation(
     assert audit(attempts, stored, None)["order_violations"] == 1
 
 
+def test_a_keyed_retry_answered_from_an_earlier_stored_attempt_is_in_order() -> None:
+    first_try = _answer("b", None, key="kb", at=0.5, status=503)
+    first_try.status, first_try.error = None, "RemoteProtocolError"  # stored, then the worker died
+    attempts = [first_try, _answer("a", "ra", key="ka", at=1), _answer("b", "rb", key="kb", at=2)]
+    stored = _stored(("candidate", "b"), ("interviewer", "rb"), ("candidate", "a"), ("interviewer", "ra"))
+    assert audit(attempts, stored, None)["order_violations"] == 0
+
+
 def test_a_503_counts_as_the_outage_only_inside_its_window() -> None:
     inside = _answer("a", None, key="k", at=10, status=503)
     outside = _answer("a", None, key="k", at=30, status=503)

@@ -136,7 +136,7 @@ class Faults:
 
 def _every_worker_ready(base: str, timeout_s: float = 120.0) -> dict[str, Any]:
     """After the run: how long until /readyz answers 200 on fresh connections (so on both workers)."""
-    started, last = time.monotonic(), ""
+    started, last, first = time.monotonic(), "", ""
     while time.monotonic() - started < timeout_s:
         answers = []
         for _ in range(6):
@@ -145,10 +145,11 @@ def _every_worker_ready(base: str, timeout_s: float = 120.0) -> dict[str, Any]:
             except httpx.HTTPError as exc:
                 last = type(exc).__name__
         if len(answers) == 6 and all(r.status_code == 200 for r in answers):
-            return {"ready_after_run_s": round(time.monotonic() - started, 1)}
+            return {"ready_after_run_s": round(time.monotonic() - started, 1), "first_not_ready": first}
         last = next((r.text for r in answers if r.status_code != 200), last)[:300]
+        first = first or last
         time.sleep(1)
-    return {"ready_after_run_s": None, "not_ready": last}
+    return {"ready_after_run_s": None, "first_not_ready": first, "not_ready": last}
 
 
 def _stored(url: str, data_dir: Path, session_ids: set[str]) -> dict[str, StoredSession]:

@@ -23,7 +23,11 @@ from api.schemas import (
 from interviewer.domain.report import SessionReport
 from interviewer.store import IdempotencyKey, Recorded
 
-router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+router = APIRouter(
+    prefix="/v1/sessions",
+    tags=["sessions"],
+    responses={503: {"model": ErrorOut, "description": "The database is unavailable; retry shortly"}},
+)
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such session for this caller"}
 }

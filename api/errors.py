@@ -14,11 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from interviewer.errors import (
     ConfigError,
     CorpusError,
+    IdempotencyKeyReused,
     InputError,
     MockInterviewerError,
     ProviderError,
+    SessionConflict,
     SessionNotFound,
 )
+from interviewer.store import UNAVAILABLE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ _STATUS_CODES = {
     422: "validation_error",
     429: "rate_limited",
 }
+RETRY_AFTER_S = 1  # a lost race or a database restart: worth another try about a second later
 
 
 class ApiError(Exception):
@@ -54,19 +58,36 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _domain_error(exc: Exception) -> JSONResponse:
+def error_parts(exc: Exception) -> tuple[int, str, str]:
+    """(status, code, message) for any exception: the one mapping for JSON errors and in-band SSE errors."""
+    if isinstance(exc, ApiError):
+        return exc.status, exc.code, exc.message
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return 503, "database_unavailable", "the database is unavailable right now; retry shortly"
     if isinstance(exc, SessionNotFound):
-        return error_response(404, "session_not_found", "no such session")
+        return 404, "session_not_found", "no such session"
+    if isinstance(exc, SessionConflict):
+        return 409, "session_conflict", str(exc)
+    if isinstance(exc, IdempotencyKeyReused):
+        return 422, "idempotency_key_reused", str(exc)
     if isinstance(exc, InputError):
-        return error_response(422, "invalid_input", str(exc))
+        return 422, "invalid_input", str(exc)
     if isinstance(exc, CorpusError):
-        return error_response(503, "corpus_unavailable", str(exc))
+        return 503, "corpus_unavailable", str(exc)
     if isinstance(exc, ProviderError):
-        return error_response(502, "provider_error", str(exc))
+        return 502, "provider_error", str(exc)
     if isinstance(exc, ConfigError):
-        return error_response(500, "config_error", str(exc))
+        return 500, "config_error", str(exc)
     log.exception("unhandled error", exc_info=exc)
-    return error_response(500, "internal_error", "internal error; see the server log")
+    return 500, "internal_error", "internal error; see the server log"
+
+
+def _domain_error(exc: Exception) -> JSONResponse:
+    status, code, message = error_parts(exc)
+    retry = code in ("database_unavailable", "session_conflict")
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if retry else None
+    return error_response(status, code, message, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -94,6 +115,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MockInterviewerError)
     async def _domain(_: Request, exc: MockInterviewerError) -> JSONResponse:
         return _domain_error(exc)
+
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        return _domain_error(exc)
+
+    for error_type in UNAVAILABLE_ERRORS:  # handled here, not as a 500 by the server-error middleware
+        app.add_exception_handler(error_type, _unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -1,22 +1,29 @@
-"""Session operations behind the routes: commit the candidate's turn, then answer it, then commit that.
+"""Session operations behind the routes. Each is one `SessionStore.update` (or `create`): one commit.
 
-Each step is its own transaction, so a crash between them loses nothing the candidate wrote; the next
-load finds the unanswered turn (`pending_candidate_turn`) and answers it first.
+A message is recorded, answered and stored in one compare-and-swap write, so a request is
+acknowledged only once its answer and the reply are both stored, in order after every answer
+acknowledged before it. A request that loses the race to another one on the same session is re-applied
+to the newer state, or, after a few lost races, gets 409 with nothing stored. A streamed reply is
+computed on its own thread: a client that goes away mid-stream does not stop the turn from being stored.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 
 from api.deps import Services
-from api.errors import ApiError
-from api.schemas import ReplyOut, ReplyText, SessionCreate, session_out
+from api.errors import ApiError, error_parts
+from api.schemas import ReplyOut, ReplyText, SessionCreate, SessionOut, session_out
 from interviewer.domain.rounds import ROUND_NAMES, Level, Round, parse_round
 from interviewer.domain.session import SessionState
 from interviewer.errors import ConfigError
 from interviewer.interview.engine import InterviewEngine, Reply
-from interviewer.store import User
+from interviewer.store import Change, IdempotencyKey, Recorded, User
+
+TokenSink = Callable[[str], None]
 
 
 def parse_round_or_422(name: str) -> Round:
@@ -47,8 +54,10 @@ def _parse_level(name: str | None) -> Level | None:
         ) from None
 
 
-def start_session(services: Services, user: User, request: SessionCreate) -> SessionState:
-    """A new session with the interviewer's opening message, committed."""
+def start_session(
+    services: Services, user: User, request: SessionCreate, key: IdempotencyKey | None = None
+) -> SessionOut:
+    """A new session with the interviewer's opening message, committed (with its response, if keyed)."""
     round_ = parse_round_or_422(request.round)
     level = _parse_level(request.level)
     try:
@@ -62,18 +71,29 @@ def start_session(services: Services, user: User, request: SessionCreate) -> Ses
         )
     except ConfigError as exc:  # e.g. brain "llm" without MI_LLM_BASE_URL
         raise ApiError(422, "brain_unavailable", str(exc)) from None
-    services.sessions.save(user.id, state)
+    out = session_out(state)
+    response = None if key is None else Recorded(201, out.model_dump_json())
+    services.sessions.create(user.id, state, key=key, response=response)
+    return out
+
+
+def _answered(interviewer: InterviewEngine, state: SessionState) -> SessionState:
+    """The state with a candidate turn left unanswered (by a crash of an older version) answered."""
+    if state.status == "active" and state.pending_candidate_turn() is not None:
+        return interviewer.advance(state).state
     return state
 
 
 def load_resumed(services: Services, user: User, session_id: str) -> SessionState:
     """The session, with a candidate turn left unanswered by a crash answered and committed."""
-    state = services.sessions.load(user.id, session_id)
-    if state.status == "active" and state.pending_candidate_turn() is not None:
-        reply = services.interviewer().advance(state)
-        state = reply.state
-        services.sessions.save(user.id, state)
-    return state
+
+    def resume(state: SessionState) -> Change[SessionState]:
+        if state.status != "active" or state.pending_candidate_turn() is None:
+            return Change(None, state)
+        answered = _answered(services.interviewer(), state)
+        return Change(answered, answered)
+
+    return services.sessions.update(user.id, session_id, resume)
 
 
 def check_size(services: Services, content: str) -> None:
@@ -87,18 +107,15 @@ def check_size(services: Services, content: str) -> None:
         )
 
 
-def record(
-    services: Services, user: User, session_id: str, content: str
-) -> tuple[InterviewEngine, SessionState]:
-    """Commit the candidate's message; returns (interviewer, state with the pending turn)."""
+def _ended() -> ApiError:
+    return ApiError(409, "session_ended", "this session has ended; see its report")
+
+
+def check_can_send(services: Services, user: User, session_id: str, content: str) -> None:
+    """404, 409 or 413 before a reply starts streaming (the send itself checks again, atomically)."""
     check_size(services, content)
-    state = load_resumed(services, user, session_id)
-    if state.status != "active":
-        raise ApiError(409, "session_ended", "this session has ended; see its report")
-    interviewer = services.interviewer()
-    state = interviewer.record_candidate(state, content)
-    services.sessions.save(user.id, state)
-    return interviewer, state
+    if services.sessions.load(user.id, session_id).status != "active":
+        raise _ended()
 
 
 def reply_out(reply: Reply) -> ReplyOut:
@@ -111,43 +128,88 @@ def reply_out(reply: Reply) -> ReplyOut:
     )
 
 
-def answer(services: Services, user: User, interviewer: InterviewEngine, state: SessionState) -> ReplyOut:
-    """Answer the pending turn and commit the reply."""
-    reply = interviewer.advance(state)
-    services.sessions.save(user.id, reply.state)
-    return reply_out(reply)
+def _advance(interviewer: InterviewEngine, state: SessionState, on_token: TokenSink | None) -> Reply:
+    if on_token is None:
+        return interviewer.advance(state)
+    stream = interviewer.advance_stream(state)
+    for chunk in stream:
+        if chunk:
+            on_token(chunk)
+    if stream.last_reply is None:
+        raise RuntimeError("the interviewer's stream gave no final reply")
+    return stream.last_reply
 
 
-def _sse(event: str, data: object) -> str:
+def send_message(
+    services: Services,
+    user: User,
+    session_id: str,
+    content: str,
+    key: IdempotencyKey | None = None,
+    on_token: TokenSink | None = None,
+) -> ReplyOut:
+    """Record the candidate's message, answer it, and store both in one write; returns the reply.
+
+    `on_token` gets the reply's chunks as they are made, on the first try only: a try that lost the
+    race is answered again, silently, and the returned reply is the one stored.
+    """
+    check_size(services, content)
+    interviewer = services.interviewer()
+    tries = 0
+
+    def turn(state: SessionState) -> Change[ReplyOut]:
+        nonlocal tries
+        tries += 1
+        if state.status != "active":
+            raise _ended()
+        recorded = interviewer.record_candidate(_answered(interviewer, state), content)
+        reply = _advance(interviewer, recorded, on_token if tries == 1 else None)
+        out = reply_out(reply)
+        response = None if key is None else Recorded(200, out.model_dump_json())
+        return Change(reply.state, out, response)
+
+    return services.sessions.update(user.id, session_id, turn, key=key)
+
+
+def sse(event: str, data: object) -> str:
+    """One server-sent event."""
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-def answer_stream(
-    services: Services, user: User, interviewer: InterviewEngine, state: SessionState
-) -> Iterator[str]:
-    """The reply as server-sent events: `token` events, then one `done` event with the ReplyOut JSON."""
-    try:
-        stream = interviewer.advance_stream(state)
-        for chunk in stream:
-            if chunk:
-                yield _sse("token", {"text": chunk})
-        reply = stream.last_reply
-        if reply is None:
-            raise RuntimeError("the interviewer's stream gave no final reply")
-        services.sessions.save(user.id, reply.state)
-        yield _sse("done", reply_out(reply).model_dump(mode="json"))
-    except Exception as exc:  # noqa: BLE001 - the status line is already sent; report in-band
-        # The candidate's turn is committed; the next load answers it (crash-recovery path).
-        yield _sse("error", {"code": "reply_failed", "message": str(exc) or type(exc).__name__})
+def stream_events(run: Callable[[TokenSink], ReplyOut | Recorded]) -> Iterator[str]:
+    """`token` events, then `done` (the ReplyOut JSON) or `error` ({code, message}), from a turn run on
+    its own thread: if the client disconnects, the turn still completes and is stored, exactly once."""
+    events: queue.Queue[tuple[str, object]] = queue.Queue()
+
+    def work() -> None:
+        try:
+            out = run(lambda chunk: events.put(("token", {"text": chunk})))
+            body = json.loads(out.body) if isinstance(out, Recorded) else out.model_dump(mode="json")
+            events.put(("done", body))
+        except Exception as exc:  # noqa: BLE001 - the status line is already sent; report in-band
+            _status, code, message = error_parts(exc)
+            events.put(("error", {"code": code, "message": message}))
+
+    # Not a daemon: a server shutting down waits for the turn to be stored.
+    threading.Thread(target=work, name="turn", daemon=False).start()
+    while True:
+        event, data = events.get()
+        yield sse(event, data)
+        if event != "token":
+            return
 
 
 def end_session(services: Services, user: User, session_id: str) -> SessionState:
     """Finish the session (idempotent) and return its state with the report, committed."""
-    state = load_resumed(services, user, session_id)
-    if state.status == "ended" and state.report is not None:
-        return state
-    report = services.interviewer().end(state)
-    if state.status != "ended" or state.report is None:
-        state = state.model_copy(update={"status": "ended", "report": report})
-    services.sessions.save(user.id, state)
-    return state
+
+    def finish(state: SessionState) -> Change[SessionState]:
+        if state.status == "ended" and state.report is not None:
+            return Change(None, state)
+        interviewer = services.interviewer()
+        state = _answered(interviewer, state).model_copy(deep=True)
+        report = interviewer.end(state)
+        if state.status != "ended" or state.report is None:
+            state = state.model_copy(update={"status": "ended", "report": report})
+        return Change(state, state)
+
+    return services.sessions.update(user.id, session_id, finish)

@@ -90,8 +90,13 @@ class RssSampler:
 
 
 @contextmanager
-def running_server(settings: Settings, port: int, log_path: Path, workers: int = 1):  # type: ignore[no-untyped-def]
-    """`mock-interviewer serve` in a child process on 127.0.0.1:port; killed on exit."""
+def running_server(  # type: ignore[no-untyped-def]
+    settings: Settings, port: int, log_path: Path, workers: int = 1, database_url: str | None = None
+):
+    """`mock-interviewer serve` in a child process on 127.0.0.1:port; killed on exit.
+
+    Sessions go to `database_url`, by default a SQLite file beside `log_path`.
+    """
     env = dict(os.environ)
     env.pop("MI_CHROMA_URL", None)
     env.update(  # the server must read the corpus the bench ingested, whatever the caller's environment
@@ -99,7 +104,7 @@ def running_server(settings: Settings, port: int, log_path: Path, workers: int =
         MI_CORPUS_DIR=str(settings.corpus_dir),
         MI_COLLECTION=settings.collection,
         MI_EMBEDDING_MODEL=settings.embedding_model,
-        MI_DATABASE_URL=f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}",
+        MI_DATABASE_URL=database_url or f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}",
         MI_RATE_LIMIT_PER_MINUTE="1000000",  # one local user stands in for N candidates
         MI_REQUIRE_API_KEYS="false",
         MI_BRAIN="offline",

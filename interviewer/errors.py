@@ -23,3 +23,11 @@ class ProviderError(MockInterviewerError):
 
 class SessionNotFound(MockInterviewerError):
     """No session with that id exists for this user."""
+
+
+class SessionConflict(MockInterviewerError):
+    """Other requests kept changing the session first; nothing of this request was stored (retry it)."""
+
+
+class IdempotencyKeyReused(MockInterviewerError):
+    """An idempotency key came back with a different request than the one it was first used for."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
-from api import flow
+from api import flow, idempotency
 from api.deps import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.schemas import (
@@ -21,17 +21,37 @@ from api.schemas import (
     session_summary,
 )
 from interviewer.domain.report import SessionReport
+from interviewer.store import IdempotencyKey, Recorded
 
-router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+router = APIRouter(
+    prefix="/v1/sessions",
+    tags=["sessions"],
+    responses={503: {"model": ErrorOut, "description": "The database is unavailable; retry shortly"}},
+)
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such session for this caller"}
 }
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        alias=idempotency.HEADER,
+        description="A fresh key (e.g. a UUID) per request: a retry with it returns the first response "
+        "and stores nothing new; the same key with another body is a 422. Kept for a day.",
+    ),
+]
+_SSE = "text/event-stream"
 
 
 @router.post("", status_code=201, response_model=SessionOut, responses={422: {"model": ErrorOut}})
-def create_session(body: SessionCreate, services: ServicesDep, user: CurrentUser) -> SessionOut:
+def create_session(
+    body: SessionCreate, services: ServicesDep, user: CurrentUser, idempotency_key: IdempotencyHeader = None
+) -> SessionOut | Response:
     """Start a session; the response holds the interviewer's opening message."""
-    return session_out(flow.start_session(services, user, body))
+    key = idempotency.request_key(idempotency_key, "POST", "/v1/sessions", body)
+    out = idempotency.once(
+        services.sessions, user.id, key, lambda k: flow.start_session(services, user, body, k)
+    )
+    return idempotency.replay_response(out) if isinstance(out, Recorded) else out
 
 
 @router.get("", response_model=SessionList)
@@ -73,16 +93,35 @@ def post_message(
     services: ServicesDep,
     user: CurrentUser,
     accept: Annotated[str | None, Header()] = None,
-) -> ReplyOut | StreamingResponse:
-    """Send an answer or a command; the reply streams as SSE with `Accept: text/event-stream`."""
-    interviewer, state = flow.record(services, user, session_id, body.content)
-    if accept and "text/event-stream" in accept:
-        return StreamingResponse(
-            flow.answer_stream(services, user, interviewer, state),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-    return flow.answer(services, user, interviewer, state)
+    idempotency_key: IdempotencyHeader = None,
+) -> ReplyOut | Response:
+    """Send an answer or a command; the reply streams as SSE with `Accept: text/event-stream`.
+
+    A 200 (or the stream's `done` event) means the answer and its reply are stored; a 409
+    `session_conflict` means neither is, and the request may be sent again.
+    """
+    key = idempotency.request_key(idempotency_key, "POST", f"/v1/sessions/{session_id}/messages", body)
+    streamed = bool(accept and _SSE in accept)
+    recorded = services.sessions.replay(user.id, key) if key is not None else None
+    if recorded is not None:
+        if streamed:
+            return StreamingResponse(flow.stream_events(lambda _: recorded), media_type=_SSE)
+        return idempotency.replay_response(recorded)
+
+    def send(k: IdempotencyKey | None, on_token: flow.TokenSink | None = None) -> ReplyOut:
+        return flow.send_message(services, user, session_id, body.content, k, on_token)
+
+    if not streamed:
+        out = idempotency.once(services.sessions, user.id, key, send)
+        return idempotency.replay_response(out) if isinstance(out, Recorded) else out
+    flow.check_can_send(services, user, session_id, body.content)
+    return StreamingResponse(
+        flow.stream_events(
+            lambda on_token: idempotency.once(services.sessions, user.id, key, lambda k: send(k, on_token))
+        ),
+        media_type=_SSE,
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.post("/{session_id}/end", response_model=SessionReport, responses=_NOT_FOUND)

@@ -40,6 +40,16 @@ async function api(method, path, body) {
   return data;
 }
 
+async function postOnce(path, body) {
+  const key = newKey();
+  return withRetries(setStatus, async () => {
+    const response = await fetch(path, { method: "POST", headers: headers({ "Idempotency-Key": key }), body: JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw failure(response.status, data);
+    return data;
+  });
+}
+
 // In an LLM session, a line the offline brain wrote means the model failed that turn: say so.
 function standInNote(session, turn) {
   return session && session.brain === "llm" && turn && turn.role === "interviewer" && turn.brain === "offline"
@@ -73,7 +83,7 @@ async function startSession(event) {
   if ($("level").value) body.level = $("level").value;
   setBusy(true);
   try {
-    state.session = await api("POST", "/v1/sessions", body);
+    state.session = await postOnce("/v1/sessions", body);
     $("report").hidden = true;
     $("chat").hidden = false;
     renderTranscript(state.session);
@@ -86,18 +96,30 @@ async function startSession(event) {
   }
 }
 
-function parseEvents(buffer, onEvent) {
-  const blocks = buffer.split("\n\n");
-  const rest = blocks.pop();
-  for (const block of blocks) {
-    let name = "message", data = "";
-    for (const line of block.split("\n")) {
-      if (line.startsWith("event: ")) name = line.slice(7);
-      else if (line.startsWith("data: ")) data += line.slice(6);
-    }
-    if (data) onEvent(name, JSON.parse(data));
+// One try at streaming the reply: its `done` data, or an Error (retryable) / Final (not).
+async function streamReply(content, key, target) {
+  target.textContent = "";
+  const response = await fetch(`/v1/sessions/${state.session.id}/messages`, {
+    method: "POST",
+    headers: headers({ Accept: "text/event-stream", "Idempotency-Key": key }),
+    body: JSON.stringify({ content }),
+  });
+  if (!response.ok) throw failure(response.status, await response.json().catch(() => ({})));
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "", done = null, error = null;
+  for (;;) {
+    const { value, done: finished } = await reader.read();
+    if (finished) break;
+    buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (name, data) => {
+      if (name === "token") target.textContent += data.text;
+      else if (name === "done") done = data;
+      else if (name === "error") error = failure(200, data);
+    });
   }
-  return rest;
+  if (error) throw error;
+  if (!done) throw new Error("the reply was interrupted");  // the retry returns it if it was stored
+  return done;
 }
 
 async function send(content) {
@@ -106,27 +128,9 @@ async function send(content) {
   addTurn("candidate", content);
   const target = addTurn("interviewer", "");
   target.parentElement.setAttribute("aria-busy", "true");
+  const key = newKey();  // this answer's key: a retry of it is never stored twice
   try {
-    const response = await fetch(`/v1/sessions/${state.session.id}/messages`, {
-      method: "POST", headers: headers({ Accept: "text/event-stream" }), body: JSON.stringify({ content }),
-    });
-    if (!response.ok) {
-      const data = await response.json().catch(() => ({}));
-      throw new Error(data.message || response.statusText);
-    }
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "", done = null;
-    for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (finished) break;
-      buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (name, data) => {
-        if (name === "token") target.textContent += data.text;
-        else if (name === "done") done = data;
-        else if (name === "error") throw new Error(data.message);
-      });
-    }
-    if (!done) throw new Error("the reply was interrupted; reload the session to resume");
+    const done = await withRetries(setStatus, () => streamReply(content, key, target));
     target.textContent = done.reply.text;
     state.session = done.session;
     const note = standInNote(done.session, done.session.turns[done.session.turns.length - 1]);

@@ -71,7 +71,9 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("docs/bench/results.json"), "--out", help="Where results.json goes."),
         quick: bool = typer.Option(False, "--quick", help="Shrink every benchmark (CI)."),
         only: list[str] = typer.Option(
-            [], "--only", help="Run only these benchmarks (ingest, search, hnsw, grading, service)."
+            [],
+            "--only",
+            help="Run only these benchmarks (ingest, search, grading, service; chaos runs only when named).",
         ),
     ) -> None:
         """Measure throughput, latency and memory, each against its reference in the same run."""

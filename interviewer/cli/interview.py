@@ -46,6 +46,7 @@ class _History:
     def __init__(self, components: Components, enabled: bool) -> None:
         self.store: SessionStore | None = None
         self.user_id = ""
+        self._stored: set[str] = set()
         if not enabled:
             return
         from interviewer.store import LOCAL_USER
@@ -58,8 +59,26 @@ class _History:
         return self.store.seen_question_ids(self.user_id) if self.store else frozenset()
 
     def save(self, state: SessionState) -> None:
-        if self.store:
-            self.store.save(self.user_id, state)
+        """Store the chat's state: created the first time, then a compare-and-swap update that only
+        extends the stored transcript (SessionConflict if the session changed elsewhere meanwhile)."""
+        from interviewer.store import Change
+
+        if not self.store:
+            return
+        if state.id not in self._stored:
+            self.store.create(self.user_id, state)
+            self._stored.add(state.id)
+            return
+        self.store.update(self.user_id, state.id, lambda stored: Change(_extending(stored, state), None))
+
+
+def _extending(stored: SessionState, state: SessionState) -> SessionState:
+    """`state`, if it continues the stored transcript; else SessionConflict (nothing is overwritten)."""
+    from interviewer.errors import SessionConflict
+
+    if state.turns[: len(stored.turns)] != stored.turns:
+        raise SessionConflict(f"session {state.id} was changed elsewhere; this chat's turns were not saved")
+    return state
 
 
 def register(app: typer.Typer) -> None:

@@ -6,14 +6,21 @@ SQLite under `MI_DATA_DIR` by default; PostgreSQL (psycopg 3) via `MI_DATABASE_U
 from __future__ import annotations
 
 from interviewer.settings import Settings
-from interviewer.store.database import create_db_engine
+from interviewer.store.database import UNAVAILABLE_ERRORS, create_db_engine
+from interviewer.store.idempotency import KEY_TTL, IdempotencyKey, KeyTaken, Recorded
 from interviewer.store.migrate import upgrade_to_head
-from interviewer.store.store import ProgressPoint, SessionStore, StoredMessage
+from interviewer.store.store import Change, ProgressPoint, SessionStore, StoredMessage
 from interviewer.store.users import LOCAL_USER, User, UserStore, hash_key
 
 __all__ = [
+    "KEY_TTL",
     "LOCAL_USER",
+    "UNAVAILABLE_ERRORS",
+    "Change",
+    "IdempotencyKey",
+    "KeyTaken",
     "ProgressPoint",
+    "Recorded",
     "SessionStore",
     "StoredMessage",
     "User",
@@ -22,6 +29,7 @@ __all__ = [
     "build_stores",
     "create_db_engine",
     "hash_key",
+    "upgrade_to_head",
 ]
 
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from interviewer.errors import ConfigError
 from interviewer.settings import Settings
+
+# What a request meets while the database is down, restarting or unreachable (PostgreSQL), or its
+# writer lock stays busy past the timeout (SQLite): the API answers 503, and the next request, on a
+# fresh connection (pool_pre_ping), works again once the database is back.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def normalise_url(url: str) -> str:

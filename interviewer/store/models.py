@@ -46,6 +46,8 @@ class SessionRow(Base):
     round: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(Text)  # SessionState as JSON
+    # Bumped by every write; a write names the version it read (compare-and-swap, see SessionStore.update)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -98,3 +100,17 @@ class RateLimitRow(Base):
     bucket_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start_ms: Mapped[int] = mapped_column(BigInteger)
     hits: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyKeyRow(Base):
+    """The response a keyed request got, written in the same transaction as what the request stored."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_created_at", "created_at"),)
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)  # the JSON body
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.support import DATABASES, database_url, serving
+from tests.support.servers import DATABASES, database_url, serving
 
 pytestmark = pytest.mark.slow
 BURSTS, SENDERS = 4, 6

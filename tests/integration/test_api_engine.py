@@ -15,6 +15,7 @@ from interviewer.composition import Components
 from interviewer.domain.bank import Bank
 from interviewer.ports import Embedder
 from interviewer.settings import Settings, load_settings
+from interviewer.store import Change
 from tests.support.api_support import end_and_check_report, throwaway_postgres_database
 
 pytestmark = pytest.mark.slow
@@ -79,9 +80,11 @@ def test_behavioral_session_end_to_end(client: TestClient, services: Services) -
 def test_crash_between_commit_and_reply_is_answered_on_load(client: TestClient, services: Services) -> None:
     sid = client.post("/v1/sessions", json={"round": "ml-depth"}).json()["id"]
     user = services.local_user()
-    state = services.sessions.load(user.id, sid)
-    # What `POST .../messages` commits before answering; the process "dies" before the reply.
-    services.sessions.save(user.id, services.interviewer().record_candidate(state, ANSWER))
+    # What an older version's `POST .../messages` committed before answering (today the answer and the
+    # reply are one write); the process "died" before the reply, leaving the answer pending.
+    record = services.interviewer().record_candidate
+    services.sessions.update(user.id, sid, lambda state: Change(record(state, ANSWER), None))
+    assert services.sessions.load(user.id, sid).pending_candidate_turn() is not None
     resumed = client.get(f"/v1/sessions/{sid}").json()
     assert [t["role"] for t in resumed["turns"]] == ["interviewer", "candidate", "interviewer"]
     assert resumed["turns"][1]["text"] == ANSWER

@@ -35,7 +35,7 @@ def _check(case, services: Services) -> None:  # type: ignore[no-untyped-def]
     if "session_id" in (case.path_parameters or {}) and hash(str(case.body)) % 2 == 0:
         # A random id only ever reaches the 404 path; half the cases use a live session instead.
         state = services.interviewer().start(_round(case))
-        services.sessions.save(services.local_user().id, state)
+        services.sessions.create(services.local_user().id, state)
         case.path_parameters["session_id"] = state.id
     response = case.call()
     assert response.status_code < 500, (

@@ -17,7 +17,7 @@ from api.deps import build_services
 from ingest.embedder import HashingEmbedder
 from interviewer.composition import Components
 from interviewer.settings import load_settings
-from tests.api_support import throwaway_postgres_database
+from tests.support.api_support import throwaway_postgres_database
 
 pytestmark = pytest.mark.postgres
 ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"

@@ -19,7 +19,7 @@ from ingest.embedder import HashingEmbedder
 from interviewer.composition import Components
 from interviewer.settings import load_settings
 from interviewer.store.models import IdempotencyKeyRow
-from tests.integration.support import DATABASES, database_url, serving
+from tests.support.servers import DATABASES, database_url, serving
 
 ANSWER = {"content": "I would start with a logistic regression baseline and calibrated probabilities."}
 

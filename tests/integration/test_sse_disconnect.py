@@ -18,8 +18,8 @@ from interviewer.composition import Components
 from interviewer.llm.scripted import ScriptedChatModel
 from interviewer.ports import ChatMessage
 from interviewer.settings import load_settings
-from tests.api_support import ThreadedServer
-from tests.integration.support import DATABASES, database_url
+from tests.support.api_support import ThreadedServer
+from tests.support.servers import DATABASES, database_url
 
 pytestmark = pytest.mark.slow
 REPLY = (

@@ -15,7 +15,7 @@ from api.deps import build_services
 from ingest.embedder import HashingEmbedder
 from interviewer.composition import Components
 from interviewer.settings import load_settings
-from tests.api_support import ThreadedServer
+from tests.support.api_support import ThreadedServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from api.http_wait import free_port, wait_for_http
-from tests.api_support import throwaway_postgres_database
+from tests.support.api_support import throwaway_postgres_database
 
 BIN = Path(sys.executable).parent
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

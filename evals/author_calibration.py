@@ -66,7 +66,7 @@ def run_author_calibration(components: Components, *, quick: bool = False) -> di
 
 
 def _trains(case: Case, held_out: str) -> bool:
-    return case.answer.author != held_out and case.answer.kind == "genuine"
+    return case.answer.author != held_out and case.answer.trains
 
 
 def grade(grader: Grader, case: Case) -> GradeReport:

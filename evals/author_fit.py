@@ -51,8 +51,8 @@ def measure_cases(grader: Grader, all_cases: Sequence[Case]) -> list[Measured]:
 def fit_calibration(measured: Sequence[Measured]) -> dict[str, RoundCalibration]:
     """Per round, the calibration that best fits these answers' overall labels.
 
-    Pass genuine answers only: bluff and injection answers are left to the red flags, as in
-    `python -m evals.grading_tune`.
+    Pass genuine answers only (`AuthoredAnswer.trains`): bluff and injection answers are left to the
+    red flags.
     """
     fitted = {}
     for round_name in sorted({m.answer.round for m in measured}):
@@ -69,6 +69,29 @@ def grader_with(grader: Grader, calibration: dict[str, RoundCalibration]) -> Gra
     )
     analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds)
     return Grader(grader.bank, analyzer, grader.guides.retriever)
+
+
+def main() -> None:
+    """Print the shipped `ROUND_CALIBRATION`, fitted on all genuine answers but the house holdout."""
+    from evals.authored import load_authored
+    from interviewer.composition import Components
+    from interviewer.settings import SHIPPED_CORPUS, load_settings
+
+    components = Components(load_settings(corpus_dir=SHIPPED_CORPUS))
+    grader = components.grader()
+    training = [c for c in cases(grader.bank, load_authored(grader.bank)) if c.answer.trains]
+    fitted = fit_calibration(measure_cases(grader, training))
+    print("ROUND_CALIBRATION: dict[str, RoundCalibration] = {")
+    for round_name, cal in fitted.items():
+        weights = ", ".join(f"{w:g}" for w in cal.weights)
+        cuts = ", ".join(f"{c:g}" for c in cal.level_cuts)
+        print(f'    "{round_name}": RoundCalibration({cal.key_point_low:g}, {cal.key_point_high:g}, '
+              f"({weights}), ({cuts})),")  # fmt: skip
+    print("}")
+
+
+if __name__ == "__main__":
+    main()
 
 
 __all__ = ["Case", "EvidenceThresholds", "cases", "fit_calibration", "grader_with", "measure_cases"]

@@ -45,6 +45,12 @@ class AuthoredAnswer:
     text: str
     criteria: dict[str, int] = field(default_factory=dict)  # empty for the house ladders
     evidence: tuple[EvidenceLabel, ...] = ()
+    split: str = ""  # house only: "holdout" answers never train the shipped calibration
+
+    @property
+    def trains(self) -> bool:
+        """Whether this answer may be used to fit a calibration (genuine, not the house holdout)."""
+        return self.kind == "genuine" and self.split != "holdout"
 
 
 def free_text_questions(path: Path = FREE_TEXT_FILE) -> dict[str, tuple[str, str]]:
@@ -99,7 +105,7 @@ def house_answers(bank: Bank) -> list[AuthoredAnswer]:
             AuthoredAnswer(
                 id=f"{HOUSE}-{n:03d}", author=HOUSE, round=a.round, question_id=a.question_id,
                 question_text=" ".join(question.prompt.split()), free_text=False, kind=kind, level=a.level,
-                text=a.text,
+                text=a.text, split=a.split,
             )
         )  # fmt: skip
     return out

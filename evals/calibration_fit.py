@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from evals.grading_tune import Measured
 
 MISORDER_WEIGHT = 2.0
+# Squared error alone is minimised by pulling every score towards the middle (strong answers harsh,
+# weak ones lenient); this weight also charges each label level's mean signed error, per answer.
+BIAS_WEIGHT = 10.0
 
 
 class RoundBatch:
@@ -72,12 +75,16 @@ class RoundBatch:
         return np.where(self.measured, score, 1.0)
 
     def loss(self, cal: RoundCalibration) -> float:
-        """Squared error against the labels plus a penalty per mis-ordered pair (ties count half)."""
+        """Squared error, a penalty per mis-ordered pair (ties count half) and per-level bias."""
         scores = self.scores(cal)
         error = float(((scores - self.labels) ** 2).sum())
         hi, lo = scores[self.higher], scores[self.lower]
         misordered = float((hi < lo).sum() + 0.5 * (hi == lo).sum())
-        return error + MISORDER_WEIGHT * misordered
+        bias = 0.0
+        for level in np.unique(self.labels):
+            at_level = self.labels == level
+            bias += float(at_level.sum() * (scores[at_level].mean() - level) ** 2)
+        return error + MISORDER_WEIGHT * misordered + BIAS_WEIGHT * bias
 
 
 def _ordered_pairs(items: Sequence[Measured]) -> tuple[np.ndarray, np.ndarray]:

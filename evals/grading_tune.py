@@ -1,19 +1,19 @@
-"""Fit the evidence layer's per-round calibration on the calibration set's `tune` split ONLY.
+"""Fitting the evidence layer's per-round calibration: measurements of labelled answers, the candidate
+calibrations of a coordinate descent, and the reference overall score the vectorised loss must equal.
 
-`python -m evals.grading_tune` prints a `ROUND_CALIBRATION` literal to paste into
-`interviewer/evidence_scoring.py`. Holdout answers are never read here.
+`python -m evals.author_fit` fits the shipped calibration (`interviewer/grading/scoring.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
 
 from evals.calibration_fit import RoundBatch
-from evals.grading import LADDER, CalibrationAnswer, load_calibration
-from interviewer.domain.bank import Bank, Rubric
+from interviewer.domain.bank import Rubric
 from interviewer.grading.evidence import EvidenceAnalyzer, Span
 from interviewer.grading.grader import flag_cap, weighted_score
 from interviewer.grading.scoring import (
@@ -31,6 +31,9 @@ from interviewer.text import split_sentences, word_count
 _WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 _DETAIL = 5  # answer length must not dominate: it is a proxy, not a criterion
 _DETAIL_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
+# Every criterion level stays reachable: equal cuts would make one level impossible (a criterion could
+# jump from 2 to 4 and never read Lean Hire).
+MIN_CUT_GAP = 0.05
 _CUT_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.9, 0.025))
 _KP_GRID = tuple(round(x, 3) for x in np.arange(0.2, 1.2, 0.05))
 
@@ -59,14 +62,6 @@ class Measured:
     features: dict[str, CriterionFeatures]
     detail: float
     cap: int
-
-
-def measure(analyzer: EvidenceAnalyzer, bank: Bank, answer: CalibrationAnswer) -> Measured:
-    """The calibration-independent measurements the analyzer would take of one answer."""
-    question = bank.question(answer.question_id)
-    return measure_text(
-        analyzer, bank.rubric_for(question), answer, list(question.key_points), question.prompt
-    )
 
 
 def measure_text(
@@ -112,7 +107,7 @@ def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
         for c in _CUT_GRID:
             cuts = list(cal.level_cuts)
             cuts[i] = c
-            if cuts == sorted(cuts):
+            if all(b - a >= MIN_CUT_GAP for a, b in pairwise(cuts)):
                 out.append(replace(cal, level_cuts=tuple(cuts)))  # type: ignore[arg-type]
     for low in _KP_GRID:
         for width in (0.2, 0.3, 0.4, 0.5):
@@ -133,45 +128,3 @@ def fit_round(items: list[Measured], passes: int = 4) -> tuple[RoundCalibration,
         if not improved:
             break
     return best, best_loss
-
-
-def _cached_measurements(
-    analyzer: EvidenceAnalyzer, bank: Bank, tune: list[CalibrationAnswer]
-) -> list[Measured]:
-    """Measurements, cached in /tmp between runs of this tool (keyed by the answers and the code's knobs)."""
-    import hashlib
-    import pickle
-    import tempfile
-    from pathlib import Path
-
-    key = hashlib.sha256(repr((tune, analyzer.thresholds)).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"mi-grading-tune-{key}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
-    measured = [measure(analyzer, bank, a) for a in tune]
-    path.write_bytes(pickle.dumps(measured))
-    return measured
-
-
-def main() -> None:
-    from interviewer.composition import Components
-    from interviewer.settings import SHIPPED_CORPUS, load_settings
-
-    components = Components(load_settings(corpus_dir=SHIPPED_CORPUS))
-    bank = components.bank()
-    analyzer = components.analyzer()
-    tune = [a for a in load_calibration() if a.split == "tune" and a.kind in LADDER]
-    measured = _cached_measurements(analyzer, bank, tune)
-    print("ROUND_CALIBRATION: dict[str, RoundCalibration] = {")
-    for round_name in sorted({a.round for a in tune}):
-        items = [m for m in measured if m.answer.round == round_name]
-        cal, value = fit_round(items)
-        weights = ", ".join(f"{w:g}" for w in cal.weights)
-        cuts = ", ".join(f"{c:g}" for c in cal.level_cuts)
-        print(f'    "{round_name}": RoundCalibration({cal.key_point_low:g}, {cal.key_point_high:g}, '
-              f"({weights}), ({cuts})),  # tune loss {value:.2f}")  # fmt: skip
-    print("}")
-
-
-if __name__ == "__main__":
-    main()

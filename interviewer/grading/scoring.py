@@ -1,7 +1,8 @@
 """How raw evidence features become a criterion strength and level: the calibrated part of the evidence layer.
 
-The numbers in `ROUND_CALIBRATION` were fitted on the `tune` split of `evals/calibration/` only
-(`python -m evals.grading_tune`); the `holdout` split checks them.
+The numbers in `ROUND_CALIBRATION` were fitted (`python -m evals.author_fit`) on the genuine answers of
+every author in `evals/calibration/authors/` plus the `tune` split of the house ladders; the house
+`holdout` split and the leave-one-author-out eval check them.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ class RoundCalibration:
 
 DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.2, 0.4, 0.6))
 ROUND_CALIBRATION: dict[str, RoundCalibration] = {
-    "behavioral": RoundCalibration(0.2, 0.4, (0.1, 0.15, 0.1, 0.3, 0.15, 0.2), (0.25, 0.4, 0.6)),
-    "case-study": RoundCalibration(0.35, 0.75, (0.15, 0.15, 0.1, 0.3, 0, 0.2), (0.2, 0.45, 0.6)),
-    "ml-depth": RoundCalibration(0.4, 0.6, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.05, 0.4, 0.5)),
-    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.4, 0.1, 0.4, 0.15, 0.15), (0.2, 0.2, 0.8)),
+    "behavioral": RoundCalibration(0.2, 0.5, (0.15, 0, 0.4, 0.1, 0.15, 0.15), (0.2, 0.4, 0.6)),
+    "case-study": RoundCalibration(0.65, 0.85, (0, 0.15, 0.1, 0.3, 0.15, 0.15), (0.225, 0.425, 0.6)),
+    "ml-depth": RoundCalibration(0.45, 0.65, (0.15, 0, 0.1, 0.3, 0.15, 0.15), (0.225, 0.325, 0.6)),
+    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.2, 0.4, 0.3, 0.15, 0.15), (0.25, 0.525, 0.6)),
 }
 
 

@@ -302,7 +302,9 @@ def test_a_turn_that_crashes_mid_answer_stores_nothing_and_a_retry_stores_it_onc
     saved = services.sessions.load(user.id, sid)
     assert [t.speaker for t in saved.turns] == ["interviewer"]  # not acknowledged, so not stored
     monkeypatch.undo()
-    retried = client.post(f"/v1/sessions/{sid}/messages", json={"content": "an answer I typed"}, headers=alice)
+    retried = client.post(
+        f"/v1/sessions/{sid}/messages", json={"content": "an answer I typed"}, headers=alice
+    )
     assert retried.status_code == 200
     resumed = client.get(f"/v1/sessions/{sid}", headers=alice).json()
     assert [t["role"] for t in resumed["turns"]] == ["interviewer", "candidate", "interviewer"]

@@ -15,7 +15,7 @@ from api.ratelimit import RateLimiter, build_rate_limiter
 from interviewer.composition import Components
 from interviewer.domain.bank import Bank
 from interviewer.grading.grader import Grader
-from interviewer.interview.engine import InterviewEngine
+from interviewer.interview.contract import InterviewEngine
 from interviewer.settings import Settings
 from interviewer.store import LOCAL_USER, SessionStore, User, UserStore
 

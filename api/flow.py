@@ -20,7 +20,7 @@ from api.schemas import ReplyOut, ReplyText, SessionCreate, SessionOut, session_
 from interviewer.domain.rounds import ROUND_NAMES, Level, Round, parse_round
 from interviewer.domain.session import SessionState
 from interviewer.errors import ConfigError
-from interviewer.interview.engine import InterviewEngine, Reply
+from interviewer.interview.contract import InterviewEngine, Reply
 from interviewer.store import Change, IdempotencyKey, Recorded, User
 
 TokenSink = Callable[[str], None]

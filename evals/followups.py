@@ -82,7 +82,7 @@ class FollowUpJudge:
             matches = [k for k in evidence.key_points if k.index == index]
             return bool(matches) and not matches[0].covered
         if kind == "phase":
-            from interviewer.interview.phases import flow_for
+            from interviewer.interview.round_flows import flow_for
 
             try:
                 return not flow_for(Round(round_name)).phase(rest).covered(text)

@@ -14,7 +14,7 @@ from interviewer.cli.render import TerminalChat, print_transcript, transcript_js
 if TYPE_CHECKING:
     from interviewer.composition import Components
     from interviewer.domain.session import SessionState
-    from interviewer.interview.engine import InterviewEngine
+    from interviewer.interview.contract import InterviewEngine
     from interviewer.store import SessionStore
 
 

@@ -1,15 +1,13 @@
 """The interviewer engine: start a session, take the candidate's turns, answer them, wrap up.
 
 The engine decides every move (question order, which gap a follow-up aims at, the follow-up cap,
-hints); a brain only words it. State is plain data (`SessionState`): `record_candidate` appends the
-candidate's turn (the API commits it), `advance` answers the pending turn (the API commits again).
+hints); a brain only words it. State is plain data (`SessionState`), changed on a copy and returned.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Generator, Mapping
 from typing import Protocol
 
 from interviewer.brains import phrasing
@@ -21,8 +19,10 @@ from interviewer.domain.session import QuestionProgress, SessionState, parse_com
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
 from interviewer.grading.redflags import INJECTION, is_injection
-from interviewer.interview.phases import flow_for
+from interviewer.interview.commands import decide_command
+from interviewer.interview.contract import Reply, ReplyStream
 from interviewer.interview.planner import plan_follow_up
+from interviewer.interview.round_flows import flow_for
 from interviewer.interview.selection import choose_questions
 from interviewer.interview.wrapup import attempts_of, summary_of
 
@@ -31,60 +31,6 @@ SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new on
 
 class SessionGrader(Protocol):
     def grade_session(self, round_: Round, attempts: list) -> SessionReport: ...
-
-
-@dataclass
-class Reply:
-    """The interviewer's answer to one candidate turn, and the session state after it."""
-
-    text: str
-    kind: str
-    state: SessionState
-    ended: bool
-    report: SessionReport | None = None
-
-
-class ReplyStream(Iterator[str]):
-    """Text chunks of a reply; once exhausted, `last_reply` holds the Reply (with the new state)."""
-
-    def __init__(self, gen: Generator[str, None, Reply]) -> None:
-        self._gen = gen
-        self.last_reply: Reply | None = None
-
-    def __next__(self) -> str:
-        try:
-            return next(self._gen)
-        except StopIteration as stop:
-            self.last_reply = stop.value
-            raise
-
-    def close(self) -> None:
-        self._gen.close()
-
-
-class InterviewEngine(Protocol):
-    """What the surfaces (API, CLI) may do with a session; `Interviewer` is the implementation."""
-
-    def start(
-        self,
-        round_: Round,
-        *,
-        company: str | None = None,
-        level: Level | str | None = None,
-        topic: str | None = None,
-        seen_question_ids: frozenset[str] = frozenset(),
-        session_id: str | None = None,
-        brain: str | None = None,
-        seed: int | None = None,
-    ) -> SessionState: ...
-
-    def record_candidate(self, state: SessionState, text: str) -> SessionState: ...
-
-    def advance(self, state: SessionState) -> Reply: ...
-
-    def advance_stream(self, state: SessionState) -> ReplyStream: ...
-
-    def end(self, state: SessionState) -> SessionReport: ...
 
 
 class Interviewer:
@@ -236,7 +182,7 @@ class Interviewer:
 
     def _context(self, state: SessionState, move: Move) -> BrainContext:
         progress = state.current
-        question = self._question(progress)
+        question = self.question_of(progress)
         rubric = self.bank.rubric_for(question, Round(state.round))
         rng = random.Random(f"{state.seed}:{len(state.turns)}:{move.kind}")
         terms = tuple(k for c in rubric.criteria for k in c.keywords)
@@ -245,8 +191,6 @@ class Interviewer:
     # -- decisions --------------------------------------------------------------------------------
 
     def _decide(self, state: SessionState, command: str | None, text: str) -> Move:
-        from interviewer.interview.commands import decide_command
-
         if command is not None:
             return decide_command(self, state, command)
         return self._decide_answer(state, text)
@@ -254,13 +198,13 @@ class Interviewer:
     def _decide_answer(self, state: SessionState, answer: str) -> Move:
         index = state.current_index
         if index is None:  # answers after the last question: wrap up
-            return self._wrap_up(state, answer=answer)
+            return self.wrap_up_move(state, answer=answer)
         progress = state.questions[index]
-        question = self._question(progress)
+        question = self.question_of(progress)
         rubric = self.bank.rubric_for(question, Round(state.round))
         flow = flow_for(Round(state.round))
         text = "\n\n".join(state.answers_for(index))
-        evidence = self._evidence(state, text, rubric, question)
+        evidence = self.evidence_for(state, text, rubric, question)
         progress.phases_covered = flow.covered(text)
         note = ""
         if _injected(answer, evidence):
@@ -280,22 +224,24 @@ class Interviewer:
                 return Move(
                     "follow_up", question=progress.prompt, probe=probe.text, answer=answer, note=note,
                     target=probe.target, target_name=probe.target_name,
-                    question_number=self._number(state), question_total=state.max_questions,
+                    question_number=self.question_number(state), question_total=state.max_questions,
                 )  # fmt: skip
         progress.status = "done"
-        return self._move_on(state, answer=answer, note=note)
+        return self.move_on(state, answer=answer, note=note)
 
-    def _move_on(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
+    def move_on(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
         """Open the next question (or wrap up when the session's questions are done)."""
         upcoming = self._open_next_question(state)
         if upcoming is None:
-            return self._wrap_up(state, answer=answer, note=note)
+            return self.wrap_up_move(state, answer=answer, note=note)
         return Move(
             "next_question", question=upcoming.prompt, answer=answer, note=note,
-            question_number=self._number(state), question_total=state.max_questions,
+            question_number=self.question_number(state), question_total=state.max_questions,
         )  # fmt: skip
 
-    def _wrap_up(self, state: SessionState, *, answer: str = "", note: str = "", early: bool = False) -> Move:
+    def wrap_up_move(
+        self, state: SessionState, *, answer: str = "", note: str = "", early: bool = False
+    ) -> Move:
         for progress in state.questions:
             if progress.status == "active":
                 progress.status = "done"
@@ -315,29 +261,26 @@ class Interviewer:
         state.questions.append(progress)
         return progress
 
-    def _number(self, state: SessionState) -> int:
+    def question_number(self, state: SessionState) -> int:
+        """The number of the question being asked, as the candidate counts (skips excluded)."""
         return min(sum(1 for q in state.questions if q.status != "skipped"), state.max_questions)
 
-    def _question(self, progress: QuestionProgress | None) -> Question | None:
+    def question_of(self, progress: QuestionProgress | None) -> Question | None:
+        """The bank question behind `progress` (None for a free-text one)."""
         if progress is None or progress.question_id is None:
             return None
         return self.bank.question(progress.question_id)
 
-    def _evidence(
+    def evidence_for(
         self, state: SessionState, text: str, rubric: Rubric, question: Question | None
     ) -> Evidence | None:
-        if self.analyzer is None:
-            return None
-        try:
-            return self.analyzer.analyze(text, rubric, question=question)
-        except NotImplementedError:
-            state.add_event("evidence_unavailable", "evidence layer not implemented; using flow only")
-            return None
+        """What the candidate's text so far evidences (None without an evidence layer: phases only)."""
+        return None if self.analyzer is None else self.analyzer.analyze(text, rubric, question=question)
 
     def _grade(self, state: SessionState) -> SessionReport:
         if self.grader is None:
             raise ConfigError("no grader configured: cannot produce the feedback report")
-        attempts = attempts_of(state, self._question)
+        attempts = attempts_of(state, self.question_of)
         report = self.grader.grade_session(Round(state.round), attempts)
         state.report = report
         return report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from interviewer.domain.bank import Bank
 from interviewer.domain.rounds import Round
-from interviewer.interview.phases import flow_for
 from interviewer.interview.planner import criterion_for_phase
+from interviewer.interview.round_flows import flow_for
 from tests.support.engine_support import make_interviewer, say, synthetic_bank
 
 NO_FOLLOW_UPS = ("What should we have for lunch?", "Which colour should the slides be?")

@@ -8,7 +8,7 @@ from interviewer.brains.guard import leaks, secrets_of
 from interviewer.domain.bank import Bank
 from interviewer.domain.rounds import Round
 from interviewer.domain.session import SessionState
-from interviewer.interview.phases import flow_for
+from interviewer.interview.round_flows import flow_for
 from tests.support.engine_support import make_interviewer, say, synthetic_bank
 
 NO_FOLLOW_UPS = ("What should we have for lunch?", "Which colour should the slides be?")

@@ -30,15 +30,20 @@ def test_eval_all_quick_meets_its_thresholds_and_writes_the_report(
         cli.main()
     output = capsys.readouterr().out
     assert exit_info.value.code in (0, None), output[-3000:]
-    for name in ("report.json", "report.md", "report.html", "score_by_persona.png", "recall_at_k.png"):
+    pictures = ("score_by_persona.png", "recall_at_k.png", "signed_error.png", "calibration_confusion.png")
+    for name in ("report.json", "report.md", "report.html", *pictures):
         assert (report / name).stat().st_size > 0, name
     doc = json.loads((report / "report.json").read_text())
-    assert set(doc["results"]) == {"retrieval", "grading", "simulate", "faithfulness"}
+    assert set(doc["results"]) == {"retrieval", "grading", "calibration", "simulate", "faithfulness"}
     assert all("error" not in r for r in doc["results"].values())
     asserted = [t for t in doc["thresholds"] if not t["report_only"]]
     assert len(asserted) >= 15 and all(t["passed"] for t in asserted)
     report_only = [t["check"] for t in doc["thresholds"] if t["report_only"]]
-    assert report_only == ["grading.latency_p99_ms < 200.0"]
+    assert report_only[0] == "grading.latency_p99_ms < 200.0"
+    assert all(c.startswith("calibration.held_out.") for c in report_only[1:])  # issue 10 targets
+    calibration = doc["results"]["calibration"]
+    assert calibration["n_authors"] == 7 and set(calibration["by_author"]) >= {"house", "terse-senior"}
+    assert "### Worst misses" in (report / "report.md").read_text()
     assert "report-only in quick/CI mode" in output
     simulate = doc["results"]["simulate"]
     assert simulate["interviews_run"] >= 12

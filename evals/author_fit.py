@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from evals.authored import AuthoredAnswer
-from evals.grading_tune import Measured, fit_round, measure_text
+from evals.calibration_fit import Measured
+from evals.grading_tune import fit_round, measure_text
 from interviewer.domain.bank import Bank, Question
 from interviewer.domain.rounds import parse_round
 from interviewer.grading.evidence import EvidenceAnalyzer

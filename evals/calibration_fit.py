@@ -8,15 +8,41 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from interviewer.grading.scoring import RoundCalibration
+from interviewer.domain.bank import Rubric
+from interviewer.grading.scoring import CriterionFeatures, RoundCalibration
 
-if TYPE_CHECKING:
-    from evals.grading_tune import Measured
+
+class Labelled(Protocol):
+    """What fitting reads of a labelled answer."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def level(self) -> int: ...
+
+    @property
+    def question_id(self) -> str: ...
+
+    @property
+    def round(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Measured:
+    answer: Labelled
+    rubric: Rubric
+    kp_scores: tuple[float, ...]
+    features: dict[str, CriterionFeatures]
+    detail: float
+    cap: int
+
 
 MISORDER_WEIGHT = 2.0
 # Squared error alone is minimised by pulling every score towards the middle (strong answers harsh,
@@ -50,7 +76,9 @@ class RoundBatch:
                 self.has_span[i, j] = f.has_span
                 self.kp_weights[i, j, : len(f.kp_weights)] = f.kp_weights
         self.has_kp = self.kp_weights.sum(axis=2) > 0
+        # Median over each criterion's own key points; a criterion without any gets zeros (never used).
         masked = np.where(self.kp_weights > 0, self.kp_weights, np.nan)
+        masked[~self.has_kp] = 0.0
         self.kp_leaning = self.kp_weights >= np.nanmedian(masked, axis=2, keepdims=True)
         self.higher, self.lower = _ordered_pairs(items)
 

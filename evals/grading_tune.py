@@ -6,19 +6,17 @@ calibrations of a coordinate descent, and the reference overall score the vector
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
-from typing import Protocol
 
 import numpy as np
 
-from evals.calibration_fit import RoundBatch
+from evals.calibration_fit import Labelled, Measured, RoundBatch
 from interviewer.domain.bank import Rubric
 from interviewer.grading.evidence import EvidenceAnalyzer, Span
 from interviewer.grading.grader import flag_cap, weighted_score
 from interviewer.grading.scoring import (
     DEFAULT_CALIBRATION,
-    CriterionFeatures,
     RoundCalibration,
     criterion_strength,
     has_evidence,
@@ -36,32 +34,6 @@ _DETAIL_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
 MIN_CUT_GAP = 0.05
 _CUT_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.9, 0.025))
 _KP_GRID = tuple(round(x, 3) for x in np.arange(0.2, 1.2, 0.05))
-
-
-class Labelled(Protocol):
-    """What fitting reads of a labelled answer."""
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def level(self) -> int: ...
-
-    @property
-    def question_id(self) -> str: ...
-
-    @property
-    def round(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Measured:
-    answer: Labelled
-    rubric: Rubric
-    kp_scores: tuple[float, ...]
-    features: dict[str, CriterionFeatures]
-    detail: float
-    cap: int
 
 
 def measure_text(

@@ -17,6 +17,7 @@ from api.http_wait import free_port, wait_for_http
 from ingest.embedder import HashingEmbedder
 from interviewer.composition import Components
 from interviewer.domain.bank import Bank
+from interviewer.domain.session import QuestionProgress
 from interviewer.settings import Settings
 
 __all__ = [
@@ -122,3 +123,24 @@ def end_and_check_report(client: Any, session_id: str, round_name: str, answers:
             assert any(quote in answer for answer in answers), quote  # the candidate's own words
     assert client.get(f"/v1/sessions/{session_id}/report").json() == report.json()
     return report.json()  # type: ignore[no-any-return]
+
+
+def start_session(client: TestClient, headers: dict[str, str], round_: str = "behavioral") -> dict:
+    """POST /v1/sessions as `headers`'s user; the new session's JSON."""
+    response = client.post("/v1/sessions", json={"round": round_, "level": "senior"}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def say(client: TestClient, headers: dict[str, str], sid: str, content: str) -> dict:
+    """One answer to session `sid`; the reply's JSON."""
+    response = client.post(f"/v1/sessions/{sid}/messages", json={"content": content}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def first_question(services: Services, name: str, sid: str) -> QuestionProgress:
+    """The first question of `name`'s session `sid`, from the store."""
+    user = services.users.by_name(name)
+    assert user is not None
+    return services.sessions.load(user.id, sid).questions[0]

@@ -85,7 +85,7 @@ def confusion_table(answers: Sequence[AuthoredAnswer], scores: Sequence[float]) 
 
 def evidence_agreement(
     answers: Sequence[AuthoredAnswer], reports: Sequence[GradeReport]
-) -> dict[str, float | int]:
+) -> dict[str, float | int | None]:
     """Precision: grader quotes under a criterion that a label gives that criterion.
     Recall: labelled (sentence, criterion) pairs the grader quotes under that criterion."""
     cited = [{c.id: list(c.evidence) for c in r.criteria} for r in reports]
@@ -94,7 +94,7 @@ def evidence_agreement(
 
 def evidence_overlap(
     pairs: Sequence[tuple[AuthoredAnswer, Sequence[EvidenceLabel]]],
-) -> dict[str, float | int]:
+) -> dict[str, float | int | None]:
     """The same precision and recall for another labeller's evidence labels (second pass vs first)."""
     cited = []
     for answer, labels in pairs:
@@ -106,7 +106,9 @@ def evidence_overlap(
     return _evidence_scores(cited)
 
 
-def _evidence_scores(cited: Sequence[tuple[AuthoredAnswer, dict[str, list[str]]]]) -> dict[str, float | int]:
+def _evidence_scores(
+    cited: Sequence[tuple[AuthoredAnswer, dict[str, list[str]]]],
+) -> dict[str, float | int | None]:
     quoted = right = labelled = found = 0
     for answer, by_criterion in cited:
         if not answer.criteria:  # the house ladders carry no evidence labels
@@ -118,9 +120,10 @@ def _evidence_scores(cited: Sequence[tuple[AuthoredAnswer, dict[str, list[str]]]
             right += sum(any(_same(s, t) for t in truth) for s in spans)
             labelled += len(truth)
             found += sum(any(_same(s, t) for s in spans) for t in truth)
-    return {
-        "evidence_precision": round(right / quoted, 4) if quoted else 1.0,
-        "evidence_recall": round(found / labelled, 4) if labelled else 1.0,
+    labelled_answers = any(answer.criteria for answer, _ in cited)
+    return {  # None: these answers carry no evidence labels (the house ladders)
+        "evidence_precision": (round(right / quoted, 4) if quoted else 1.0) if labelled_answers else None,
+        "evidence_recall": (round(found / labelled, 4) if labelled else 1.0) if labelled_answers else None,
         "quotes": quoted,
         "labelled_pairs": labelled,
     }

@@ -28,7 +28,9 @@ def calibration_markdown(result: Mapping[str, Any]) -> str:
     rows += [(name, figures) for name, figures in result["by_author"].items()]
     rows += [(f"round {name}", figures) for name, figures in result["by_round"].items()]
     for name, figures in rows:
-        lines.append(f"| {name} | " + " | ".join(fmt(figures.get(c, "")) for c in AUTHOR_COLUMNS) + " |")
+        cells = ("n/a" if figures.get(c) is None else fmt(figures[c]) for c in AUTHOR_COLUMNS)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "![held-out confusion matrix](calibration_confusion.png)"]
     lines += ["", "Targets: " + ", ".join(f"{k} {fmt(v)}" for k, v in result["targets"].items()), ""]
     lines += _second_pass(result.get("second_pass", {}))
     errors = result["held_out"]["signed_error_by_level"].items()

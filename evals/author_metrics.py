@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from evals.authored import AuthoredAnswer, EvidenceLabel
-from evals.grading import confusion, quadratic_weighted_kappa, to_level
+from evals.grading import confusion, pair_agreement, quadratic_weighted_kappa, to_level
 from interviewer.domain.report import GradeReport
 
 MIN_OVERLAP = 0.5  # share of the shorter piece two quotes must share to be the same evidence
@@ -39,18 +38,7 @@ def _pairs(answers: Sequence[AuthoredAnswer], scores: Sequence[float]) -> tuple[
     groups: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for a, s in zip(answers, scores, strict=True):
         groups[(a.author, a.question_id)].append((a.level, s))
-    credit = pairs = ties = adjacent = 0.0
-    for items in groups.values():
-        for (la, sa), (lb, sb) in combinations(items, 2):
-            if la == lb:
-                continue
-            pairs += 1
-            hi, lo = (sa, sb) if la > lb else (sb, sa)
-            credit += 1.0 if hi > lo else 0.5 if hi == lo else 0.0
-            if abs(la - lb) == 1:
-                adjacent += 1
-                ties += hi == lo
-    return (credit / pairs if pairs else 1.0), (ties / adjacent if adjacent else 0.0)
+    return pair_agreement(groups.values())
 
 
 def signed_errors(expected: Sequence[int], scores: Sequence[float]) -> dict[str, float | None]:

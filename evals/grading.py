@@ -8,7 +8,7 @@ answers at or below "weak", run-to-run stability and p50/p99 grading latency.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -106,15 +106,24 @@ def ordering_accuracy(answers: Sequence[CalibrationAnswer], scores: Sequence[flo
     by_question: dict[str, list[tuple[int, float]]] = {}
     for a, s in zip(answers, scores, strict=True):
         by_question.setdefault(a.question_id, []).append((a.level, s))
-    credit, pairs = 0.0, 0
-    for items in by_question.values():
+    return pair_agreement(by_question.values())[0]
+
+
+def pair_agreement(groups: Iterable[Sequence[tuple[int, float]]]) -> tuple[float, float]:
+    """Within each group of (label, score): (ordering accuracy over pairs with different labels, ties
+    counting half; share of pairs of adjacent labels scored exactly equal)."""
+    credit = pairs = ties = adjacent = 0.0
+    for items in groups:
         for (la, sa), (lb, sb) in combinations(items, 2):
             if la == lb:
                 continue
             pairs += 1
             hi, lo = (sa, sb) if la > lb else (sb, sa)
             credit += 1.0 if hi > lo else 0.5 if hi == lo else 0.0
-    return credit / pairs if pairs else 1.0
+            if abs(la - lb) == 1:
+                adjacent += 1
+                ties += hi == lo
+    return (credit / pairs if pairs else 1.0), (ties / adjacent if adjacent else 0.0)
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:

@@ -110,6 +110,7 @@ class EvidenceAnalyzer:
         )
         if not usable:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
+            flags = (INJECTION, *flags) if injected else flags
             return self._empty(rubric, points, flags or ("empty",), sentences)
         sent_vecs = self.vectors([s.text for s in usable])
         kp_scores, kp_spans = self._key_point_scores(points, usable, sent_vecs)

@@ -150,13 +150,16 @@ class FlagThresholds:
 
 
 def detect_flags(inputs: FlagInputs, limits: FlagThresholds) -> tuple[str, ...]:
-    """All red flags raised by `inputs`, in a fixed order."""
+    """All red flags raised by `inputs`, in a fixed order; injection is not one of them.
+
+    Injection is found on the answer as written (`injection_spans`), where its lines and sentences
+    still end where the candidate ended them: text joined from sentences reads a bulleted answer as one
+    long sentence, in which a word like "graders" and a number far apart would look like a request.
+    """
     words = tokens(inputs.text)
     if not words:
         return (EMPTY,)
     flags: list[str] = []
-    if injection_spans(inputs.text):
-        flags.append(INJECTION)
     if is_gibberish(words, inputs.pieces_per_word, limits):
         flags.append(GIBBERISH)
     elif len(words) < limits.min_words:

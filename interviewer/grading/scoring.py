@@ -34,7 +34,7 @@ ROUND_CALIBRATION: dict[str, RoundCalibration] = {
     "behavioral": RoundCalibration(0.2, 0.5, (0.15, 0, 0.4, 0.1, 0.15, 0.15), (0.2, 0.4, 0.6)),
     "case-study": RoundCalibration(0.65, 0.85, (0, 0.15, 0.1, 0.3, 0.15, 0.15), (0.225, 0.425, 0.6)),
     "ml-depth": RoundCalibration(0.45, 0.65, (0.15, 0, 0.1, 0.3, 0.15, 0.15), (0.225, 0.325, 0.6)),
-    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.2, 0.4, 0.3, 0.15, 0.15), (0.25, 0.525, 0.6)),
+    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.2, 0.4, 0.3, 0.15, 0.15), (0.275, 0.525, 0.6)),
 }
 
 

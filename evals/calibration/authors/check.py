@@ -8,24 +8,11 @@ from pathlib import Path
 
 import yaml
 
+RUBRICS = Path(__file__).resolve().parents[3] / "corpus" / "rubrics"
+# Each round's criterion ids, read from the shipped rubrics (the one place they are written).
 CRITERIA = {
-    "ml-system-design": {
-        "requirements-metrics",
-        "data-features",
-        "modeling",
-        "serving-scale",
-        "monitoring-iteration",
-        "tradeoffs-communication",
-    },
-    "behavioral": {
-        "situation-stakes",
-        "ownership-actions",
-        "measurable-result",
-        "reflection",
-        "communication-structure",
-    },
-    "case-study": {"framing", "sizing", "approach", "kpis-experiment", "rollout-roi"},
-    "ml-depth": {"correctness", "mechanism-depth", "tradeoffs", "practical-judgement"},
+    data["round"]: {c["id"] for c in data["criteria"]}
+    for data in (yaml.safe_load(path.read_text()) for path in sorted(RUBRICS.glob("*.yaml")))
 }
 KINDS = {"genuine", "bluff", "injection"}
 

@@ -24,7 +24,6 @@ from interviewer.store import LOCAL_USER, SessionStore, User, UserStore
 class Services:
     """What the routes use, all from one composition root; tests build it over fakes (`Components`)."""
 
-    settings: Settings
     components: Components
     sessions: SessionStore
     users: UserStore
@@ -32,6 +31,10 @@ class Services:
     warmed: threading.Event = field(default_factory=threading.Event)  # set once the warm-up is over
     _local_user: User | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        return self.components.settings
 
     def interviewer(self) -> InterviewEngine:
         return self.components.interviewer()
@@ -67,7 +70,6 @@ def build_services(components: Components) -> Services:
     """The routes' services over `components` (the stores are opened and migrated here)."""
     sessions, users = components.stores()
     services = Services(
-        settings=components.settings,
         components=components,
         sessions=sessions,
         users=users,

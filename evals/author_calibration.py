@@ -50,15 +50,13 @@ def run_author_calibration(components: Components, *, quick: bool = False) -> di
     all_cases = cases(bank, answers)
     measured = measure_cases(grader, all_cases)
     authors = sorted({a.author for a in answers})
-    held: dict[str, tuple[Case, GradeReport]] = {}
+    held: dict[str, GradeReport] = {}  # answer id -> its report from the fold that held its author out
     for author in authors:
         train = [m for c, m in zip(all_cases, measured, strict=True) if _trains(c, author)]
-        fitted = fit_calibration(train)
-        fold = grader_with(grader, fitted)
+        fold = grader_with(grader, fit_calibration(train))
         for case in (c for c in all_cases if c.answer.author == author):
-            held[case.answer.id] = (case, grade(fold, case))
-    ordered = [held[a.id] for a in answers]
-    result = _summary([c.answer for c, _ in ordered], [r for _, r in ordered], authors)
+            held[case.answer.id] = grade(fold, case)
+    result = _summary(answers, [held[a.id] for a in answers], authors)
     result["second_pass"] = second_pass_agreement(answers)
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["quick"] = quick

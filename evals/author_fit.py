@@ -16,7 +16,7 @@ from interviewer.domain.bank import Bank, Question
 from interviewer.domain.rounds import parse_round
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
-from interviewer.grading.scoring import EvidenceThresholds, RoundCalibration
+from interviewer.grading.scoring import RoundCalibration
 
 
 @dataclass(frozen=True)
@@ -31,20 +31,14 @@ def cases(bank: Bank, answers: Iterable[AuthoredAnswer]) -> list[Case]:
     return [Case(a, None if a.free_text else bank.question(a.question_id)) for a in answers]
 
 
-def reference_points(grader: Grader, case: Case) -> list[str]:
-    """The key points graded against: the question's own, or the nearest questions' (free text)."""
-    if case.question is not None:
-        return list(case.question.key_points)
-    nearest = grader.nearest_questions(parse_round(case.answer.round), case.answer.question_text)
-    return [p for q in nearest for p in q.key_points]
-
-
 def measure_cases(grader: Grader, all_cases: Sequence[Case]) -> list[Measured]:
     """Calibration-free measurements of every case (the slow part: it embeds every sentence)."""
     out = []
     for case in all_cases:
-        rubric = grader.bank.rubric_for_round(parse_round(case.answer.round))
-        points = reference_points(grader, case)
+        round_ = parse_round(case.answer.round)
+        rubric = grader.bank.rubric_for(case.question, round_)
+        reference = grader.reference_questions(round_, case.question, case.answer.question_text)
+        points = [p for q in reference for p in q.key_points]
         out.append(measure_text(grader.analyzer, rubric, case.answer, points, case.answer.question_text))
     return out
 
@@ -57,9 +51,7 @@ def fit_calibration(measured: Sequence[Measured]) -> dict[str, RoundCalibration]
     """
     fitted = {}
     for round_name in sorted({m.answer.round for m in measured}):
-        items = [m for m in measured if m.answer.round == round_name]
-        if items:
-            fitted[round_name], _ = fit_round(items)
+        fitted[round_name], _ = fit_round([m for m in measured if m.answer.round == round_name])
     return fitted
 
 
@@ -93,6 +85,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-__all__ = ["Case", "EvidenceThresholds", "cases", "fit_calibration", "grader_with", "measure_cases"]

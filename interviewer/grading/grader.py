@@ -99,7 +99,7 @@ class Grader:
         """One question's feedback: criterion levels with verbatim evidence, overall, feedback."""
         question = attempt.question
         rubric = self.bank.rubric_for(question, round_)
-        reference = [question] if question else self.nearest_questions(round_, attempt.question_text)
+        reference = self.reference_questions(round_, question, attempt.question_text)
         key_points = [kp for q in reference for kp in q.key_points]
         text = "\n\n".join(a for a in attempt.answers if a.strip()) if not attempt.skipped else ""
         evidence = self.analyzer.analyze(
@@ -147,6 +147,10 @@ class Grader:
             flags=flags,
             feedback=merge_feedback([r.feedback for r in reports], score, recommendation(score)),
         )
+
+    def reference_questions(self, round_: Round, question: Question | None, text: str) -> list[Question]:
+        """Whose key points an answer is graded against: its own question's, else the nearest ones'."""
+        return [question] if question else self.nearest_questions(round_, text)
 
     def nearest_questions(self, round_: Round, text: str) -> list[Question]:
         """The bank questions of `round_` whose prompts are closest to a free-text question."""

@@ -103,7 +103,7 @@ def _any_of(patterns: list[str]) -> re.Pattern[str]:
 
 
 _GRADER_INJECTION = _any_of(_GRADER_INJECTION_PATTERNS)
-_ANY_INJECTION = _any_of(_GRADER_INJECTION_PATTERNS + _INTERVIEWER_INJECTION_PATTERNS)
+_INTERVIEWER_INJECTION = _any_of(_INTERVIEWER_INJECTION_PATTERNS)
 
 # Hype vocabulary: words that sound like an answer without being one.
 _HYPE_TEXT = """leverage leveraging leverages synergy synergies synergistic cutting-edge state-of-the-art
@@ -179,7 +179,7 @@ def injection_spans(text: str) -> list[tuple[int, int]]:
 
 def is_injection(text: str) -> bool:
     """Whether text tries to instruct the grader or the interviewer (who then declines with a notice)."""
-    return _ANY_INJECTION.search(text) is not None or bool(injection_spans(text))
+    return _INTERVIEWER_INJECTION.search(text) is not None or bool(injection_spans(text))
 
 
 def is_gibberish(words: list[str], pieces_per_word: float, limits: FlagThresholds) -> bool:

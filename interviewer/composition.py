@@ -21,7 +21,7 @@ from interviewer.errors import ConfigError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
 from interviewer.interview.engine import Interviewer
-from interviewer.ports import ChatModel, Embedder
+from interviewer.ports import ChatModel, CodeRunner, Embedder
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class Components:
         embedder: Embedder | None = None,
         chat_model: ChatModel | None = None,
         bank: Bank | None = None,
+        code_runner: CodeRunner | None = None,
     ) -> None:
         self.settings = settings
         self._built: dict[str, object] = {}
@@ -56,6 +57,8 @@ class Components:
             self._built["chat_model"] = chat_model
         if bank is not None:
             self._built["bank"] = bank
+        if code_runner is not None:
+            self._built["code_runner"] = code_runner
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -148,6 +151,10 @@ class Components:
             max_answer_chars=settings.max_answer_chars,
         )
 
+    def code_runner(self) -> CodeRunner:
+        """The sandbox candidate code runs in (bubblewrap by default; the scripted fake on request)."""
+        return self._once("code_runner", lambda: build_code_runner(self.settings))
+
     def stores(self) -> tuple[SessionStore, UserStore]:
         """The session and user stores on one migrated database."""
         from interviewer.store import build_stores
@@ -163,6 +170,25 @@ def questions_per_round(settings: Settings) -> dict[Round, int]:
         Round.CASE_STUDY: settings.questions_case_study,
         Round.ML_DEPTH: settings.questions_ml_depth,
     }
+
+
+def build_code_runner(settings: Settings) -> CodeRunner:
+    """The code sandbox the settings name; ConfigError when bubblewrap is missing."""
+    if settings.code_runner == "fake":
+        from sandbox.fake import ScriptedRunner
+
+        return ScriptedRunner()
+    from sandbox.bwrap import BwrapRunner, Limits
+
+    limits = Limits(
+        cpu_s=settings.sandbox_cpu_s,
+        wall_s=settings.sandbox_wall_s,
+        memory_mb=settings.sandbox_memory_mb,
+        processes=settings.sandbox_processes,
+        output_kb=settings.sandbox_output_kb,
+        disk_kb=settings.sandbox_disk_kb,
+    )
+    return BwrapRunner(limits, python=settings.sandbox_python)
 
 
 def build_chat_model(settings: Settings) -> ChatModel:

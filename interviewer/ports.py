@@ -91,6 +91,7 @@ class CodeTest:
     args: str
     setup: str = ""
     time_limit_s: float | None = None
+    summary: str = ""  # an expression of `result` returned instead of the result (big outputs)
 
 
 @dataclass(frozen=True)

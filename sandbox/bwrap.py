@@ -115,7 +115,9 @@ class BwrapRunner:
         return {
             "code": job.code,
             "entry": job.entry,
-            "tests": [{"name": t.name, "args": t.args, "setup": t.setup} for t in job.tests],
+            "tests": [
+                {"name": t.name, "args": t.args, "setup": t.setup, "summary": t.summary} for t in job.tests
+            ],
             "limits": {
                 "cpu_s": limits.cpu_s,
                 "processes": limits.processes,

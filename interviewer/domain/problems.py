@@ -33,6 +33,7 @@ class ProblemTest(_Strict):
     kind: TestKind
     args: str = Field(min_length=2)
     setup: str = ""
+    summary: str = Field("", description="an expression of `result` compared instead of the whole result")
     expected: object = None
     compare: Compare = "exact"
     tolerance: float = Field(1e-6, gt=0)

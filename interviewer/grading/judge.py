@@ -52,7 +52,8 @@ class Judgement:
 def job_for(problem: Problem, code: str, tests: Sequence[ProblemTest]) -> CodeJob:
     """The sandbox job calling `problem.entry` in `code` once per test (no expected values in it)."""
     calls = tuple(
-        CodeTest(name=t.name, args=t.args, setup=t.setup, time_limit_s=t.time_limit_s) for t in tests
+        CodeTest(name=t.name, args=t.args, setup=t.setup, time_limit_s=t.time_limit_s, summary=t.summary)
+        for t in tests
     )
     return CodeJob(code=code, entry=problem.entry, tests=calls)
 

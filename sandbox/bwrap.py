@@ -97,7 +97,7 @@ class BwrapRunner:
             lines = handle.read(self.limits.file_kb * 1024 + 1).decode("utf-8", "replace").splitlines()
         stdout, out_over = self._read_capped(host / "stdout")
         stderr, err_over = self._read_capped(host / "stderr")
-        outcomes, load_error = parse_results(lines)
+        outcomes, load_error, measured = parse_results(lines)
         verdict, message = classify(status, timed_out, outcomes, load_error, out_over or err_over)
         return CodeRun(
             verdict=verdict,
@@ -106,8 +106,8 @@ class BwrapRunner:
             stderr=stderr,
             message=message,
             wall_s=round(wall, 4),
-            cpu_s=round(usage.ru_utime + usage.ru_stime, 4),
-            max_rss_kb=usage.ru_maxrss,
+            cpu_s=round(float(measured.get("cpu_s", usage.ru_utime + usage.ru_stime)), 4),
+            max_rss_kb=int(measured.get("max_rss_kb", usage.ru_maxrss)),
         )
 
     def _job_document(self, job: CodeJob) -> dict:
@@ -214,9 +214,14 @@ def python_binds(python: str) -> tuple[list[tuple[str, str]], str]:
     return sorted((s, t) for s, t in binds.items() if not s.startswith("/usr")), inside
 
 
-def parse_results(lines: list[str]) -> tuple[list[CallOutcome], str | None]:
-    """The harness's JSON lines as outcomes, and the load error if the code did not import."""
+def parse_results(lines: list[str]) -> tuple[list[CallOutcome], str | None, dict[str, float]]:
+    """The harness's JSON lines: outcomes, the load error if the code did not import, resources used.
+
+    The resource line comes from inside the sandbox when the run ends normally (bwrap's own rusage does
+    not include the sandboxed process); a run that is killed falls back to bwrap's.
+    """
     outcomes: list[CallOutcome] = []
+    usage: dict[str, float] = {}
     for line in lines:
         try:
             record = json.loads(line)
@@ -225,7 +230,10 @@ def parse_results(lines: list[str]) -> tuple[list[CallOutcome], str | None]:
         if not isinstance(record, dict):
             continue
         if "load_error" in record:
-            return [], str(record["load_error"])
+            return [], str(record["load_error"]), usage
+        if isinstance(record.get("usage"), dict):
+            usage = {k: float(v) for k, v in record["usage"].items() if isinstance(v, int | float)}
+            continue
         outcomes.append(
             CallOutcome(
                 name=str(record.get("name", "")),
@@ -234,7 +242,7 @@ def parse_results(lines: list[str]) -> tuple[list[CallOutcome], str | None]:
                 seconds=float(record.get("seconds", 0.0)),
             )
         )
-    return outcomes, None
+    return outcomes, None, usage
 
 
 def classify(

@@ -99,6 +99,13 @@ def main():
             line = json.dumps({"name": test["name"], "error": "unserialisable result: " + str(exc)[:200]})
         out.write(line + "\n")
         out.flush()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    out.write(
+        json.dumps({"usage": {"cpu_s": cpu, "max_rss_kb": max(own.ru_maxrss, children.ru_maxrss)}}) + "\n"
+    )
+    out.flush()
 
 
 main()

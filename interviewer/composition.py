@@ -16,10 +16,12 @@ from interviewer.brains.fake import FakeBrain
 from interviewer.brains.llm import LLMBrain
 from interviewer.brains.offline import OfflineBrain
 from interviewer.domain.bank import Bank, load_bank
+from interviewer.domain.problems import ProblemFile, load_problem_files
 from interviewer.domain.rounds import Round
-from interviewer.errors import ConfigError
+from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
+from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
 from interviewer.ports import ChatModel, CodeRunner, Embedder
 from interviewer.settings import Settings
@@ -154,6 +156,18 @@ class Components:
     def code_runner(self) -> CodeRunner:
         """The sandbox candidate code runs in (bubblewrap by default; the scripted fake on request)."""
         return self._once("code_runner", lambda: build_code_runner(self.settings))
+
+    def problem_files(self) -> dict[str, ProblemFile]:
+        """The coding rounds' rubrics and problems, by round."""
+        return self._once("problem_files", lambda: load_problem_files(self.settings.corpus_dir))
+
+    def coding_interview(self, problem_id: str) -> CodingInterview:
+        """A new coding-round conversation on `problem_id` (one per candidate session)."""
+        for document in self.problem_files().values():
+            for problem in document.problems:
+                if problem.id == problem_id:
+                    return CodingInterview(problem, document.rubric, self.code_runner())
+        raise InputError(f"no coding problem with id {problem_id!r}")
 
     def stores(self) -> tuple[SessionStore, UserStore]:
         """The session and user stores on one migrated database."""

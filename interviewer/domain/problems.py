@@ -94,8 +94,33 @@ class Problem(_Strict):
         return tuple(t for t in self.tests if not t.visible)
 
 
+CRITERIA = ("correctness", "code-quality", "complexity", "testing", "communication")
+
+
+class CodingCriterion(_Strict):
+    """A coding-round rubric criterion, with a descriptor per level (1 = No Hire ... 4 = Strong Hire)."""
+
+    id: Literal["correctness", "code-quality", "complexity", "testing", "communication"]
+    name: str = Field(min_length=3)
+    weight: float = Field(gt=0, le=1)
+    levels: tuple[str, str, str, str]
+
+
+class CodingRubric(_Strict):
+    criteria: tuple[CodingCriterion, ...]
+
+    @model_validator(mode="after")
+    def _every_criterion_once(self) -> CodingRubric:
+        if sorted(c.id for c in self.criteria) != sorted(CRITERIA):
+            raise ValueError(f"the rubric needs exactly the criteria {', '.join(CRITERIA)}")
+        if abs(sum(c.weight for c in self.criteria) - 1.0) > 1e-6:
+            raise ValueError("criterion weights must sum to 1")
+        return self
+
+
 class ProblemFile(_Strict):
     round: CodingRound
+    rubric: CodingRubric
     problems: tuple[Problem, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -106,12 +131,22 @@ class ProblemFile(_Strict):
         return self
 
 
+def load_problem_files(corpus_dir: Path) -> dict[str, ProblemFile]:
+    """Each coding round's file (rubric and problems) under `corpus_dir/problems`, by round."""
+    files: dict[str, ProblemFile] = {}
+    seen: set[str] = set()
+    for path in sorted((corpus_dir / "problems").glob("*.yaml")):
+        document: ProblemFile = _validate(ProblemFile, path)  # type: ignore[assignment]
+        if document.round in files:
+            raise CorpusError(f"{path}: a second file for round {document.round}")
+        for problem in document.problems:
+            if problem.id in seen:
+                raise CorpusError(f"{path}: duplicate problem id {problem.id!r}")
+            seen.add(problem.id)
+        files[document.round] = document
+    return files
+
+
 def load_problems(corpus_dir: Path) -> dict[str, Problem]:
     """Every problem under `corpus_dir/problems`, by id; CorpusError naming the file and line otherwise."""
-    problems: dict[str, Problem] = {}
-    for path in sorted((corpus_dir / "problems").glob("*.yaml")):
-        for problem in _validate(ProblemFile, path).problems:  # type: ignore[attr-defined]
-            if problem.id in problems:
-                raise CorpusError(f"{path}: duplicate problem id {problem.id!r}")
-            problems[problem.id] = problem
-    return problems
+    return {p.id: p for document in load_problem_files(corpus_dir).values() for p in document.problems}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.domain.problems import Problem, load_problems
+from interviewer.domain.problems import Problem, load_problem_files, load_problems
 from interviewer.errors import CorpusError
 from interviewer.grading.judge import expectations, job_for, judge, matches
 from interviewer.ports import CallOutcome, CodeRun
@@ -37,7 +37,9 @@ def _problem(**changes: object) -> dict:
 
 def test_a_reference_without_the_entry_point_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "problems").mkdir()
-    document = {"round": "coding", "problems": [_problem(reference="def other(items, k):\n    return []\n")]}
+    rubric = load_problem_files(SHIPPED_CORPUS)["coding"].rubric.model_dump(mode="json")
+    bad = _problem(reference="def other(items, k):\n    return []\n")
+    document = {"round": "coding", "rubric": rubric, "problems": [bad]}
     (tmp_path / "problems" / "bad.yaml").write_text(yaml.safe_dump(document))
     with pytest.raises(CorpusError, match="does not define top_k"):
         load_problems(tmp_path)

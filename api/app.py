@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services, build_services
 from api.errors import install_error_handlers
-from api.routes import catalog, health, sessions
+from api.routes import catalog, coding, health, sessions
 from interviewer.composition import Components
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,7 +49,7 @@ def build_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    for router in (health.router, sessions.router, catalog.router):
+    for router in (health.router, sessions.router, catalog.router, coding.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

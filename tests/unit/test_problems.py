@@ -19,8 +19,8 @@ PROBLEMS = load_problems(SHIPPED_CORPUS)
 
 
 def test_the_shipped_problems_cover_both_rounds_with_hidden_and_example_tests() -> None:
-    rounds = {p.round for p in PROBLEMS.values()}
-    assert rounds == {"coding", "ml-coding"}
+    rounds = [p.round for p in PROBLEMS.values()]
+    assert rounds.count("coding") >= 20 and rounds.count("ml-coding") >= 20
     for problem in PROBLEMS.values():
         assert problem.visible_tests and problem.hidden_tests
         for test in problem.tests:

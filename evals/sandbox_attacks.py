@@ -123,6 +123,14 @@ ATTACKS: tuple[Attack, ...] = (
         verdict_in("timeout", "crash", "error"),
     ),
     Attack(
+        "count-forks",
+        "fork 100 sleeping children and count how many the process limit allowed",
+        "import os, time\ndef f():\n    made = 0\n    for _ in range(100):\n        try:\n            pid = os.fork()\n"
+        "        except OSError:\n            break\n        if pid == 0:\n            time.sleep(2)\n            os._exit(0)\n"
+        "        made += 1\n    return made\n",
+        lambda run: run.verdict == "ok" and isinstance(value(run), int) and value(run) < 100,  # type: ignore[operator]
+    ),
+    Attack(
         "thread-bomb",
         "start threads without end",
         "import threading, time\ndef f():\n    n = 0\n    while True:\n"

@@ -1,17 +1,20 @@
 """The bubblewrap runner: one fresh sandbox per run.
 
-Each run gets new user, PID, network, IPC, UTS and mount namespaces (no network at all), a read-only view
-of the Python installation only (no project files, database, data dir or environment variables), a small
-tmpfs as its working directory, rlimits on CPU, address space, processes, file size and open files (set
-by the harness before the code loads) and a wall-clock deadline enforced from outside. The process limit
-counts per user namespace (kernel >= 5.14 ucounts), so each run's limit covers that run only; runs cannot
-see or signal one another (separate PID namespaces, separate tmpfs). Killing bwrap kills the
-whole PID namespace (`--die-with-parent`), and the host-side temp files are removed after every run.
+Each run gets new PID, network, IPC and UTS namespaces (no network at all), a read-only view of the Python
+installation only (no project files, database, data dir or environment variables), a small tmpfs as its
+working directory, rlimits on CPU, address space, processes, file size and open files (set by the harness
+before the code loads) and a wall-clock deadline enforced from outside. When the service runs as root the
+code runs as a uid of its own (one of 1000, in turn), with no capabilities and no_new_privs: the kernel
+never applies RLIMIT_NPROC to uid 0, even inside a user namespace. Otherwise bwrap makes a user
+namespace, where the process limit counts per namespace. Runs cannot see or signal one another
+(separate PID namespaces, separate tmpfs, different uids). Killing bwrap kills the whole PID namespace
+(`--die-with-parent`), and the host-side temp files are removed after every run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import resource
@@ -20,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,10 @@ from interviewer.errors import ConfigError
 from interviewer.ports import CallOutcome, CodeJob, CodeRun, Verdict
 
 HARNESS = Path(__file__).with_name("harness.py")
+SETPRIV = "/usr/bin/setpriv"  # util-linux: drops to the run's uid inside the sandbox when the service is root
+RUN_UIDS = (
+    62000  # the first of 1000 uids given to runs in turn (no files or processes of their own otherwise)
+)
 SANDBOX_ENV = {
     "PATH": "/usr/bin:/bin",
     "HOME": "/box",
@@ -69,6 +77,8 @@ class BwrapRunner:
                 "(or run scripts/install-sandbox.sh)"
             )
         self.bwrap = found
+        self._uids = itertools.cycle(range(RUN_UIDS, RUN_UIDS + 1000))
+        self._uid_lock = threading.Lock()
 
     def run(self, job: CodeJob) -> CodeRun:
         """Run `job`; every failure of the code becomes a verdict, never an exception."""
@@ -126,10 +136,17 @@ class BwrapRunner:
             },
         }
 
-    def command(self, files: dict[str, int]) -> list[str]:
-        """The bwrap command line: read-only Python, a tmpfs work dir holding copies of this run's files."""
-        args = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]
-        args += ["--die-with-parent", "--new-session", "--clearenv"]
+    def command(self, files: dict[str, int], uid: int | None = None) -> list[str]:
+        """The bwrap command line: read-only Python, a tmpfs work dir holding copies of this run's files.
+
+        As root, bwrap runs privileged (no user namespace) and the code runs as `uid` through setpriv:
+        the kernel exempts uid 0 from RLIMIT_NPROC in any namespace, so the process limit needs a real
+        non-root uid. Otherwise bwrap makes a user namespace and the limit counts within it.
+        """
+        args = [self.bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        args += ["--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
+        if uid is None:
+            args += ["--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns"]
         for name, value in SANDBOX_ENV.items():
             args += ["--setenv", name, value]
         args += [
@@ -145,20 +162,35 @@ class BwrapRunner:
         ]
         args += ["--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev"]
         binds, python = python_binds(self.python)
+        made: set[str] = set()
         for source, target in binds:
+            for parent in reversed(Path(target).parents[:-1]):  # bwrap would make them 0700
+                if str(parent) not in made:
+                    made.add(str(parent))
+                    args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", source, target]
-        args += ["--size", str(self.limits.disk_kb * 1024), "--tmpfs", "/box"]
+        size = str(self.limits.disk_kb * 1024)
+        args += ["--perms", "0777", "--size", size, "--tmpfs", "/box"]
         for name, fd in sorted(files.items()):
-            args += ["--file", str(fd), f"/box/{name}"]
-        args += ["--size", str(self.limits.disk_kb * 1024), "--tmpfs", "/tmp", "--chdir", "/box"]
-        args += ["--remount-ro", "/", "--disable-userns", python, "-I", "-B", "/box/harness.py"]
-        return args
+            args += ["--perms", "0644", "--file", str(fd), f"/box/{name}"]
+        args += ["--perms", "0777", "--size", size, "--tmpfs", "/tmp", "--chdir", "/box", "--remount-ro", "/"]
+        if uid is not None:
+            args += [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs"]
+            args += ["--inh-caps=-all", "--bounding-set=-all", "--"]
+        return [*args, python, "-I", "-B", "/box/harness.py"]
+
+    def _run_uid(self) -> int | None:
+        """A uid of this run's own when the service is root (concurrent runs never share one), else None."""
+        if os.geteuid() != 0:
+            return None
+        with self._uid_lock:
+            return next(self._uids)
 
     def _spawn(
         self, files: dict[str, int], results: int, out: BinaryIO, err: BinaryIO
     ) -> tuple[int, resource.struct_rusage, bool]:
         proc = subprocess.Popen(
-            [*self.command(files), str(results)],
+            [*self.command(files, self._run_uid()), str(results)],
             stdin=subprocess.DEVNULL,
             stdout=out,  # type: ignore[arg-type]
             stderr=err,  # type: ignore[arg-type]

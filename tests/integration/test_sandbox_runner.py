@@ -79,3 +79,15 @@ def test_a_system_python_needs_no_binds_and_a_venv_is_mounted_at_opt_venv(tmp_pa
         str(tmp_path / "base"),
         str(tmp_path / "base"),
     ) in binds
+
+
+def test_the_process_limit_holds_for_forks() -> None:
+    code = (
+        "import os, time\ndef f():\n    made = 0\n    for _ in range(40):\n        try:\n"
+        "            pid = os.fork()\n        except OSError:\n            return made\n"
+        "        if pid == 0:\n            time.sleep(1)\n"
+        "            os._exit(0)\n        made += 1\n    return made\n"
+    )
+    run = RUNNER.run(job(code, "()"))
+    assert run.verdict == "ok", run
+    assert run.outcomes[0].value == 7  # 8 processes: the harness and 7 children

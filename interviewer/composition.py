@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from interviewer.brains.base import Brain
@@ -21,6 +22,7 @@ from interviewer.domain.rounds import Round
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
+from interviewer.grading.judge import expectations
 from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
 from interviewer.ports import ChatModel, CodeRunner, Embedder
@@ -166,7 +168,11 @@ class Components:
         for document in self.problem_files().values():
             for problem in document.problems:
                 if problem.id == problem_id:
-                    return CodingInterview(problem, document.rubric, self.code_runner())
+                    runner = self.code_runner()
+                    # The reference's values for tests without a literal expectation: one sandbox run per
+                    # problem per process, not one per request.
+                    expected = self._once(f"expected:{problem.id}", partial(expectations, problem, runner))
+                    return CodingInterview(problem, document.rubric, runner, expected=dict(expected))
         raise InputError(f"no coding problem with id {problem_id!r}")
 
     def stores(self) -> tuple[SessionStore, UserStore]:

@@ -38,7 +38,7 @@ class CodingInterview:
     questions: list[str] = field(default_factory=list)
     runs: int = 0
     report: CodingReport | None = None
-    _expected: dict[str, object] | None = None
+    expected: dict[str, object] | None = None  # each test's expected value; computed on first use if None
 
     def opening(self) -> str:
         """The problem as the candidate sees it: statement, starter code, the visible examples."""
@@ -103,10 +103,10 @@ class CodingInterview:
         return result, self._say(reply)
 
     def _judge(self, code: str, tests: tuple) -> Judgement:
-        if self._expected is None:
-            self._expected = expectations(self.problem, self.runner)
+        if self.expected is None:
+            self.expected = expectations(self.problem, self.runner)
         run = self.runner.run(job_for(self.problem, code, tests))
-        return judge(self.problem, tests, run, self._expected)
+        return judge(self.problem, tests, run, self.expected)
 
     def _hear(self, text: str) -> None:
         self.transcript.append(("candidate", text))

@@ -42,6 +42,7 @@ def run_coding_calibration(components: Any, *, quick: bool = False) -> dict[str,
     files = components.problem_files()
     problems = {p.id: (p, f.rubric) for f in files.values() for p in f.problems}
     runner = components.code_runner()
+    linter = components.code_linter()
     expected: dict[str, dict[str, object]] = {}
     rows = []
     items = load_submissions()
@@ -53,7 +54,8 @@ def run_coding_calibration(components: Any, *, quick: bool = False) -> dict[str,
             expected[problem.id] = expectations(problem, runner)
         run = runner.run(job_for(problem, item.code, problem.tests))
         judgement = judge(problem, problem.tests, run, expected[problem.id])
-        submission = Submission(problem, item.code, judgement, item.words, item.runs, item.questions)
+        lint = linter.lint(item.code)
+        submission = Submission(problem, item.code, judgement, item.words, item.runs, item.questions, lint)
         report = grade_submission(submission, rubric)
         rows.append(
             {

@@ -25,7 +25,7 @@ from interviewer.grading.grader import Grader
 from interviewer.grading.judge import expectations
 from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
-from interviewer.ports import ChatModel, CodeRunner, Embedder
+from interviewer.ports import ChatModel, CodeLinter, CodeRunner, Embedder
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -159,6 +159,12 @@ class Components:
         """The sandbox candidate code runs in (bubblewrap by default; the scripted fake on request)."""
         return self._once("code_runner", lambda: build_code_runner(self.settings))
 
+    def code_linter(self) -> CodeLinter:
+        """Static checks on candidate code (ruff), evidence for the code-quality criterion."""
+        from sandbox.ruff_lint import RuffLinter
+
+        return self._once("code_linter", RuffLinter)
+
     def problem_files(self) -> dict[str, ProblemFile]:
         """The coding rounds' rubrics and problems, by round."""
         return self._once("problem_files", lambda: load_problem_files(self.settings.corpus_dir))
@@ -172,7 +178,9 @@ class Components:
                     # The reference's values for tests without a literal expectation: one sandbox run per
                     # problem per process, not one per request.
                     expected = self._once(f"expected:{problem.id}", partial(expectations, problem, runner))
-                    return CodingInterview(problem, document.rubric, runner, expected=dict(expected))
+                    return CodingInterview(
+                        problem, document.rubric, runner, self.code_linter(), expected=dict(expected)
+                    )
         raise InputError(f"no coding problem with id {problem_id!r}")
 
     def stores(self) -> tuple[SessionStore, UserStore]:

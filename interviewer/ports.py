@@ -136,3 +136,18 @@ class CodeRunner(Protocol):
     name: str
 
     def run(self, job: CodeJob) -> CodeRun: ...
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One static-check finding on candidate code."""
+
+    line: int
+    code: str
+    message: str
+
+
+class CodeLinter(Protocol):
+    """Static checks on candidate code (never runs it); an empty tuple when the checker is unavailable."""
+
+    def lint(self, code: str) -> tuple[LintFinding, ...]: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from interviewer.ports import CallOutcome, CodeJob, CodeRun
+from interviewer.ports import CallOutcome, CodeJob, CodeRun, LintFinding
 
 
 class ScriptedRunner:
@@ -28,3 +28,13 @@ class ScriptedRunner:
 
 def _all_none(job: CodeJob) -> CodeRun:
     return CodeRun(verdict="ok", outcomes=tuple(CallOutcome(name=t.name) for t in job.tests))
+
+
+class ScriptedLinter:
+    """Returns the same findings for any code (none by default)."""
+
+    def __init__(self, findings: tuple[LintFinding, ...] = ()) -> None:
+        self.findings = findings
+
+    def lint(self, code: str) -> tuple[LintFinding, ...]:
+        return self.findings

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from interviewer.domain.problems import CodingRubric, Problem
 from interviewer.grading.judge import Judgement
+from interviewer.ports import LintFinding
 
 WEAK = 2.0
 LABELS = ((3.5, "Strong Hire"), (2.75, "Lean Hire"), (1.75, "Lean No Hire"), (0.0, "No Hire"))
@@ -44,6 +45,7 @@ class Submission:
     words: tuple[str, ...]
     runs: int = 0
     questions: tuple[str, ...] = ()
+    lint: tuple[LintFinding, ...] = ()  # static-check findings on `code` (ruff in production)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,20 @@ def _quality(sub: Submission) -> tuple[int, list[str]]:
         tree = ast.parse(sub.code)
     except SyntaxError as exc:
         return 1, [f"line {exc.lineno}: does not parse ({exc.msg})"]
+    structure = _structure_findings(tree)
+    style = [f for f in sub.lint if f.code != "syntax"]
+    evidence = structure + [f"line {f.line}: {f.code} {f.message}" for f in style[:5]]
+    if len(style) > 5:
+        evidence.append(f"{len(style) - 5} more static-check findings")
+    # Each structural problem costs a level; static-check findings cost one (1-2) or two (3 or more).
+    penalty = len(structure) + (2 if len(style) >= 3 else 1 if style else 0)
+    level = max(1, 4 - penalty)
+    if sub.judgement.run.verdict == "error" and not sub.judgement.run.outcomes:
+        level = min(level, 2)
+    return level, evidence or ["no static-check findings"]
+
+
+def _structure_findings(tree: ast.AST) -> list[str]:
     findings = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -148,14 +164,11 @@ def _quality(sub: Submission) -> tuple[int, list[str]]:
     cryptic = sorted({n for n in names if len(n) <= 2 and n not in SHORT_NAMES_OK})
     if names and len(cryptic) >= 3:
         findings.append(f"cryptic names: {', '.join(cryptic[:6])}")
-    level = max(1, 4 - len(findings))
-    if sub.judgement.run.verdict == "error" and not sub.judgement.run.outcomes:
-        level = min(level, 2)
-    return level, findings or ["no static-check findings"]
+    return findings
 
 
 def _deepest(tree: ast.AST) -> tuple[int, int]:
-    blocks = (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ListComp, ast.DictComp)
+    blocks = (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.ListComp, ast.DictComp)  # control nesting
     best = (0, 0)
 
     def visit(node: ast.AST, depth: int) -> None:

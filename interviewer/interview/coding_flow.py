@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from interviewer.domain.problems import CodingRubric, Problem
 from interviewer.grading.coding_rubric import CodingReport, Submission, grade_submission
 from interviewer.grading.judge import Judgement, expectations, job_for, judge
-from interviewer.ports import CodeRunner
+from interviewer.ports import CodeLinter, CodeRunner
 
 FENCE = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)```", re.S)
 NOT_SPECIFIED = "That is not specified; make a reasonable assumption, say it out loud, and go on."
@@ -33,6 +33,7 @@ class CodingInterview:
     problem: Problem
     rubric: CodingRubric
     runner: CodeRunner
+    linter: CodeLinter | None = None
     transcript: list[tuple[str, str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -84,8 +85,9 @@ class CodingInterview:
         """Judge every test, grade the submission, and follow up (never showing hidden test data)."""
         self._hear(f"[submits]\n```python\n{code.rstrip()}\n```")
         result = self._judge(code, self.problem.tests)
+        lint = self.linter.lint(code) if self.linter else ()
         submission = Submission(
-            self.problem, code, result, tuple(self.words), runs=self.runs, questions=tuple(self.questions)
+            self.problem, code, result, tuple(self.words), self.runs, tuple(self.questions), lint
         )
         self.report = grade_submission(submission, self.rubric)
         failed = [r for r in result.results if not r.passed]

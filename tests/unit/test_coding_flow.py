@@ -6,9 +6,9 @@ from __future__ import annotations
 from interviewer.domain.problems import load_problem_files
 from interviewer.grading.coding_rubric import WEAK
 from interviewer.interview.coding_flow import NOT_SPECIFIED, CodingInterview, code_in
-from interviewer.ports import CallOutcome, CodeJob, CodeRun
+from interviewer.ports import CallOutcome, CodeJob, CodeRun, LintFinding
 from interviewer.settings import SHIPPED_CORPUS
-from sandbox.fake import ScriptedRunner
+from sandbox.fake import ScriptedLinter, ScriptedRunner
 
 FILES = load_problem_files(SHIPPED_CORPUS)
 PROBLEM = next(p for p in FILES["coding"].problems if p.id == "top-k-frequent")
@@ -69,3 +69,24 @@ def test_a_full_pass_gets_a_follow_up_from_the_problem() -> None:
 def test_code_is_taken_from_a_fenced_block() -> None:
     assert code_in("here:\n```python\ndef f():\n    pass\n```\nthanks") == "def f():\n    pass\n"
     assert code_in("no code") is None
+
+
+def test_static_check_findings_are_code_quality_evidence() -> None:
+    findings = tuple(
+        LintFinding(line, "F841", "Local variable `x` is assigned to but never used") for line in (2, 3, 4)
+    )
+    session = CodingInterview(
+        PROBLEM, FILES["coding"].rubric, ScriptedRunner(default=answers_everything), ScriptedLinter(findings)
+    )
+    session.submit("def top_k(items, k):\n    x = 1\n    x = 2\n    x = 3\n    return items[:k]\n")
+    assert session.report is not None
+    quality = next(c for c in session.report.criteria if c.id == "code-quality")
+    assert quality.level == 2
+    assert "line 2: F841 Local variable `x` is assigned to but never used" in quality.evidence
+
+
+def test_ruff_reports_findings_by_line() -> None:
+    from sandbox.ruff_lint import RuffLinter
+
+    found = RuffLinter().lint("import os\n\n\ndef f(items):\n    return items\n")
+    assert [(f.line, f.code) for f in found] == [(1, "F401")]

@@ -48,6 +48,10 @@ class AskOut(BaseModel):
     answer: str
 
 
+class HintRequest(_In):
+    number: int = Field(0, ge=0, le=20, description="which hint, from 0 (the client counts)")
+
+
 class RunRequest(_In):
     code: str = Field(min_length=1, max_length=MAX_CODE_CHARS)
 

@@ -12,6 +12,7 @@ from api.coding_schemas import (
     AskRequest,
     CriterionOut,
     ExampleOut,
+    HintRequest,
     ProblemList,
     ProblemPublic,
     ProblemSummary,
@@ -75,6 +76,12 @@ def show_problem(services: ServicesDep, user: CurrentUser, problem_id: str) -> P
 def ask(services: ServicesDep, user: CurrentUser, problem_id: str, body: AskRequest) -> AskOut:
     """A clarifying question, answered from the problem's facts."""
     return AskOut(answer=_session(services, problem_id).ask(body.question))
+
+
+@router.post("/problems/{problem_id}/hint", response_model=AskOut)
+def hint(services: ServicesDep, user: CurrentUser, problem_id: str, body: HintRequest) -> AskOut:
+    """Hint number `number` of the problem, or a prompt to say where the candidate is stuck."""
+    return AskOut(answer=_session(services, problem_id).hint(body.number))
 
 
 @router.post("/problems/{problem_id}/run", response_model=RunOut)

@@ -27,6 +27,7 @@ def code(
     asks: list[str] = typer.Option([], "--ask", help="A clarifying question (repeatable)."),
     says: list[str] = typer.Option([], "--say", help="What you would say about your approach (repeatable)."),
     runs: int = typer.Option(0, "--runs", help="How many times you ran the examples before submitting."),
+    hints: int = typer.Option(0, "--hints", help="Show this many hints."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Work on a coding or ML-coding problem: without --code, show it; with --code, run or submit."""
@@ -51,7 +52,7 @@ def code(
         raise InputError("name a problem id, or use --list")
     session = components.coding_interview(problem_id)
     document: dict[str, object] = {"problem": problem_id, "opening": session.opening()}
-    document["answers"] = [session.ask(q) for q in asks]
+    document["answers"] = [session.ask(q) for q in asks] + [session.hint() for _ in range(hints)]
     for words in says:
         session.explain(words)
     if code_file is not None:

@@ -38,6 +38,7 @@ class CodingInterview:
     words: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     runs: int = 0
+    hints_given: int = 0
     report: CodingReport | None = None
     expected: dict[str, object] | None = None  # each test's expected value; computed on first use if None
 
@@ -61,6 +62,14 @@ class CodingInterview:
         asked = question.lower()
         answers = [f.answer for f in self.problem.facts if any(a.lower() in asked for a in f.about)]
         return self._say(" ".join(dict.fromkeys(answers)) or NOT_SPECIFIED)
+
+    def hint(self, number: int | None = None) -> str:
+        """The next hint (or hint `number`, from 0); the problem's hints never include hidden test data."""
+        index = self.hints_given if number is None else number
+        self.hints_given = max(self.hints_given, index + 1)
+        hints = self.problem.hints
+        text = hints[index] if 0 <= index < len(hints) else "No more hints: tell me where you are stuck."
+        return self._say(text)
 
     def explain(self, words: str) -> str:
         """The candidate talks about their approach; recorded as evidence."""

@@ -48,6 +48,8 @@ def test_problems_are_listed_per_round_without_private_fields(client: TestClient
 def test_a_clarifying_question_is_answered_from_the_facts(client: TestClient) -> None:
     answer = client.post("/v1/coding/problems/top-k-frequent/ask", json={"question": "How are ties broken?"})
     assert answer.json()["answer"] == "Ties are broken alphabetically, smallest string first."
+    hint = client.post("/v1/coding/problems/top-k-frequent/hint", json={"number": 0}).json()["answer"]
+    assert hint.startswith("Count with a dict")
 
 
 def test_a_passing_submission_is_graded_with_evidence(client: TestClient) -> None:

@@ -90,3 +90,10 @@ def test_ruff_reports_findings_by_line() -> None:
 
     found = RuffLinter().lint("import os\n\n\ndef f(items):\n    return items\n")
     assert [(f.line, f.code) for f in found] == [(1, "F401")]
+
+
+def test_hints_come_in_order_then_run_out() -> None:
+    session = interview(answers_everything)
+    assert session.hint() == PROBLEM.hints[0]
+    assert session.hint().startswith("No more hints")
+    assert session.hint(0) == PROBLEM.hints[0]

@@ -325,7 +325,7 @@ async function showHistory() {
     if (data.latest_round) select.value = data.latest_round;
     renderRound();
     $("weakest").textContent = data.weakest.length
-      ? "Weakest across rounds: " + data.weakest.map((t) => `${t.name} (${ROUND_NAMES[t.round] || t.round}, last level ${t.last ?? "n/a"})`).join("; ")
+      ? "Weakest across rounds: " + data.weakest.map((t) => `${t.name} (${ROUND_NAMES[t.round] || t.round}, last ${t.last === null ? "no evidence" : "level " + t.last})`).join("; ")
       : "";
     renderPlan(await api("GET", "/v1/plan"));
     const { items } = await api("GET", "/v1/sessions?limit=50");

@@ -34,9 +34,9 @@ def render(components: Components, user_id: str, states: list[SessionState], now
     )
     progress = components.practice().progress(user_id)
     for t in progress.trends:
-        levels = " → ".join("–" if level is None else str(level) for level in t.levels)
+        levels = " → ".join("–" if level is None else str(level) for level in t.levels)  # –: no evidence
         out.write(f"| {t.round} | {t.name} | {levels} | {t.trend} |\n")
-    weakest = "; ".join(f"{t.name} ({t.round}, last level {t.last})" for t in progress.weakest)
+    weakest = "; ".join(f"{t.name} ({t.round}, last {_level(t.last)})" for t in progress.weakest)
     out.write(f"\nWeakest across rounds: {weakest}.\n\n## The study plan on day 14\n\n```text\n")
     print_plan(components.practice().plan(user_id, now=now), console)
     out.write("```\n")
@@ -72,3 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _level(level: int | None) -> str:
+    return "no evidence" if level is None else f"level {level}"

@@ -46,12 +46,11 @@ def print_plan(study: StudyPlan, console: Console) -> None:
             "No ended sessions yet: finish an interview (`mock-interviewer interview`) to get a plan."
         )
         return
-    table = Table("Due", "Practise", "Round", "Last level", "Start with", title="Study plan (spaced review)")
+    table = Table("Due", "Practise", "Round", "Last level", "Question id", title="Study plan (spaced review)")
     for item in study.items:
         due = "now" if item.due <= study.generated_at else item.due.strftime("%Y-%m-%d")
-        what = item.criterion if item.kind == "criterion" else "this question again"
-        start = f"--question-id {item.question_id}" if item.question_id else f"--round {item.round}"
-        table.add_row(due, what, item.round, str(item.last_level), start)
+        what = item.criterion if item.kind == "criterion" else "the same question again"
+        table.add_row(due, what, item.round, str(item.last_level), item.question_id or "any")
     console.print(table)
     hidden = (
         "" if study.include_recent else f" Questions seen in the last {study.recent_days} days are left out."

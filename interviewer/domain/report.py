@@ -112,7 +112,12 @@ def _reason(overall: Overall, criteria: list[CriterionScore], flags: list[str]) 
     if not criteria:
         return "there was nothing to grade."
     weakest = min(criteria, key=lambda c: (c.score or 0, -c.weight))
-    weak_text = "had no evidence" if weakest.score is None else f"stayed at level {weakest.score}"
+    if weakest.score is None:
+        weak_text = "had no evidence"
+    elif not weakest.evidence:
+        weak_text = f"had no evidence (level {weakest.score})"
+    else:
+        weak_text = f"stayed at level {weakest.score}"
     if len(good) == len(criteria):
         return f"all {len(criteria)} criteria reached Lean Hire or better."
     return (

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.chunking import Chunker, chunk_documents
-from ingest.documents import Chunk, Document
+from ingest.documents import Chunk
 from ingest.sources import SourceSet, path_sources, shipped_sources
 from ingest.store import VectorStore, open_store
 from interviewer.ports import Embedder
@@ -20,6 +20,8 @@ from interviewer.settings import Settings
 ProgressCallback = Callable[[int, int], None]
 INDEX_DIR = "bm25"
 EMPTY_FILES_KEY = "empty_files"  # collection info: {source: hash} of files that gave no chunks
+# The loader refuses a file without words; one that loads but gives no chunk has headings only.
+NO_CHUNKS_REASON = "only headings, with no text under them"
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,6 @@ def _empty(recorded: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
 
-def _empty_reason(documents: list[Document]) -> str:
-    """Why a file gave no chunks, in the user's terms."""
-    if not any(d.text.strip() for d in documents):
-        return "no readable text (an empty file, or a PDF without a text layer)"
-    return "only headings, with no text under them"
-
-
 def _plan(
     settings: Settings,
     sources: SourceSet,
@@ -134,7 +129,7 @@ def _plan(
         for key in changed:
             pieces = chunk_documents(chunker, documents[key])
             if not pieces:
-                new_empty.append(EmptyFile(key, _empty_reason(list(documents[key]))))
+                new_empty.append(EmptyFile(key, NO_CHUNKS_REASON))
             for chunk in pieces:
                 chunk.metadata["file_hash"] = sources.hashes[key]
                 chunks.append(chunk)

@@ -69,7 +69,8 @@ def print_report(report: SessionReport, console: Console) -> None:
 
 def print_report_top(report: SessionReport, console: Console) -> None:
     """The summary lines and the per-criterion scores with evidence (each quote shown once)."""
-    console.print(Panel("\n".join(report.summary.lines), title="Feedback", expand=False), highlight=False)
+    title = f"Feedback: {report.overall.score:.2f} / 4"
+    console.print(Panel("\n".join(report.summary.lines), title=title, expand=False), highlight=False)
     table = Table("Criterion", "Score", "Evidence (your words)", show_lines=True)
     quotes = distinct_evidence(report.criteria)
     for c in report.criteria:

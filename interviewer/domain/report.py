@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, computed_field
 
+from interviewer.domain.flags import FLAG_MESSAGES
+
 
 class Overall(BaseModel):
     score: float = Field(ge=1, le=4)  # weighted mean of criterion levels, computed, never asked of a model
@@ -89,7 +91,7 @@ def coach_summary(
     reason = _reason(overall, criteria, flags)
     strength = _strength(criteria)
     practise = _practise(criteria, feedback)
-    lines = [f"{overall.recommendation} ({overall.score:.2f}/4): {reason}"]
+    lines = [f"{overall.recommendation}: {reason}"]  # each surface shows the score beside it
     if strength is None:
         lines.append("Strongest: no criterion has evidence in your words yet, so there is nothing to quote.")
     else:
@@ -105,12 +107,12 @@ def coach_summary(
 
 
 def _reason(overall: Overall, criteria: list[CriterionScore], flags: list[str]) -> str:
-    scored = [c for c in criteria if c.score is not None]
-    good = [c for c in scored if (c.score or 0) >= 3]
-    if flags and not good and scored and all((c.score or 0) <= 2 for c in scored) and _capping(flags):
-        return f"the answer was capped ({', '.join(_capping(flags))}), so no criterion could reach Lean Hire."
+    good = [c for c in criteria if (c.score or 0) >= 3]
+    capping = [FLAG_MESSAGES[f] for f in flags if f in FLAG_MESSAGES]
+    if capping and not good:
+        return capping[0]
     if not criteria:
-        return "there was nothing to grade."
+        return "There was nothing to grade."
     weakest = min(criteria, key=lambda c: (c.score or 0, -c.weight))
     if weakest.score is None:
         weak_text = "had no evidence"
@@ -119,18 +121,11 @@ def _reason(overall: Overall, criteria: list[CriterionScore], flags: list[str]) 
     else:
         weak_text = f"stayed at level {weakest.score}"
     if len(good) == len(criteria):
-        return f"all {len(criteria)} criteria reached Lean Hire or better."
+        return f"All {len(criteria)} criteria reached Lean Hire or better."
     return (
         f"{len(good)} of {len(criteria)} criteria reached Lean Hire or better; "
         f"the weakest, {weakest.name}, {weak_text}."
     )
-
-
-_NOT_CAPPING = {"skipped", "no-questions"}
-
-
-def _capping(flags: list[str]) -> list[str]:
-    return [f for f in flags if f not in _NOT_CAPPING]
 
 
 def _strength(criteria: list[CriterionScore]) -> StrengthLine | None:

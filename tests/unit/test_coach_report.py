@@ -63,7 +63,7 @@ def report(
 def test_the_summary_names_the_level_the_strongest_quote_and_the_guide_section() -> None:
     r = report([criterion("metrics", 3, [SAID]), criterion("tradeoffs", 1, [])], score=2.6, label="Lean Hire")
     level, strength, practise = r.summary.lines
-    assert level.startswith("Lean Hire (2.60/4): 1 of 2 criteria reached Lean Hire")
+    assert level.startswith("Lean Hire: 1 of 2 criteria reached Lean Hire")
     assert "the weakest, Tradeoffs, had no evidence (level 1)." in level
     assert strength == f"Strongest: Metrics, level 3: \u201c{SAID}\u201d"
     assert practise.startswith("Practise next: Practise trade-offs")
@@ -76,6 +76,12 @@ def test_below_lean_hire_the_strength_is_the_best_evidenced_criterion_said_hones
     strength = r.summary.lines[1]
     assert strength.startswith("Best-evidenced (still below Lean Hire): Metrics, level 2")
     assert "None" not in " ".join(r.summary.lines)
+
+
+def test_a_capped_report_gives_the_flag_as_its_reason() -> None:
+    r = report([criterion("metrics", 2, [SAID]), criterion("tradeoffs", 1, [])])
+    r.flags.append("no-key-points")
+    assert r.summary.lines[0].startswith("Lean No Hire: The answer covers none of the question's key points")
 
 
 def test_with_no_evidence_at_all_the_report_says_so_instead_of_none() -> None:
@@ -111,6 +117,7 @@ def test_a_quote_cited_under_two_criteria_is_shown_once() -> None:
     text = out.getvalue()
     assert text.count(SAID) == 2  # once in the summary's strength, once in the table
     assert "(quoted above)" in text and "None." not in text
+    assert "Feedback: 2.00 / 4" in text
     assert text.index("Strongest") < text.index("Criterion") < text.index("Key points you missed")
 
 

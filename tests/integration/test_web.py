@@ -109,6 +109,7 @@ def test_full_interview_to_the_report_and_history(server: tuple[ThreadedServer, 
     page.get_by_label("Round to chart").select_option("ml-system-design")
     page.locator("#chart svg circle").first.wait_for()
     assert page.locator("#progress-table tbody tr").count() == criteria  # one trend row per criterion
+    page.locator("#sessions li").first.wait_for()  # loaded after the chart and the plan
     assert page.locator("#sessions li").count() == 1
 
 

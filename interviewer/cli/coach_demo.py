@@ -43,6 +43,10 @@ def render(components: Components, user_id: str, states: list[SessionState], now
     return out.getvalue()
 
 
+def _level(level: int | None) -> str:
+    return "no evidence" if level is None else f"level {level}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Seed the two weeks in a throwaway data dir (the shipped corpus ingested there) and print the page."""
     from ingest.pipeline import ensure_ingested
@@ -72,7 +76,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _level(level: int | None) -> str:
-    return "no evidence" if level is None else f"level {level}"

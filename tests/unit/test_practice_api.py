@@ -109,3 +109,16 @@ def test_the_plan_command_prints_the_same_plan(seeded: Seeded, monkeypatch: pyte
     ]
     table = CliRunner().invoke(app, ["plan"], env={"COLUMNS": "160"})
     assert "Study plan (spaced review)" in table.stdout and api_items[0]["round"] in table.stdout
+
+
+def test_the_coach_example_prints_the_report_top_progress_and_plan(seeded: Seeded) -> None:
+    from interviewer.cli.coach_demo import render
+
+    user_id = seeded.services.local_user().id
+    page = render(seeded.services.components, user_id, seeded.states, datetime.now(UTC))
+    last = seeded.states[-1].report
+    assert last is not None
+    for line in last.summary.lines[:2]:
+        assert line.split(":")[0] in page
+    assert "| Round | Criterion | Levels | Trend |" in page and "Weakest across rounds: " in page
+    assert "Study plan (spaced review)" in page and page.count("```") == 4

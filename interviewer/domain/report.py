@@ -99,7 +99,8 @@ def coach_summary(
         lines.append(f"{lead}: {strength.criterion}, level {strength.level}: \u201c{strength.quote}\u201d")
     if practise is not None:
         where = f" Read: {practise.guide.title} \u203a {practise.guide.section}." if practise.guide else ""
-        lines.append(f"Practise next: {practise.text}{where}")
+        lead = f"Practise next, {practise.criterion}" if practise.criterion else "Practise next"
+        lines.append(f"{lead}: {practise.text}{where}")
     return CoachSummary(
         level=overall.recommendation, score=overall.score, reason=reason, strength=strength,
         practise=practise, lines=lines,
@@ -144,7 +145,8 @@ def _practise(criteria: list[CriterionScore], feedback: Feedback) -> PractiseLin
     for item in feedback.practice_next:
         guide = item.guide_refs[0] if item.guide_refs else None
         name = names.get(item.criterion_id or "", "")
-        return PractiseLine(criterion_id=item.criterion_id, criterion=name, text=item.text, guide=guide)
+        text = item.text.removeprefix(f"Practise {name.lower()}: ")  # the line names the criterion itself
+        return PractiseLine(criterion_id=item.criterion_id, criterion=name, text=text, guide=guide)
     return None
 
 

@@ -34,7 +34,7 @@ def report(
 ) -> SessionReport:
     practice = [
         FeedbackItem(
-            text="Practise trade-offs: name the option you rejected and why.",
+            text="Practise tradeoffs: name the option you rejected and why.",
             criterion_id="tradeoffs",
             guide_refs=[GuideRef(chunk_id="c1", title="System design guide", section="Trade-offs")],
         ),
@@ -66,7 +66,7 @@ def test_the_summary_names_the_level_the_strongest_quote_and_the_guide_section()
     assert level.startswith("Lean Hire: 1 of 2 criteria reached Lean Hire")
     assert "the weakest, Tradeoffs, had no evidence (level 1)." in level
     assert strength == f"Strongest: Metrics, level 3: \u201c{SAID}\u201d"
-    assert practise.startswith("Practise next: Practise trade-offs")
+    assert practise.startswith("Practise next, Tradeoffs: name the option you rejected and why.")
     assert practise.endswith("Read: System design guide \u203a Trade-offs.")
     assert r.summary.strength is not None and r.summary.strength.reached_lean_hire
 

@@ -88,7 +88,7 @@ def coach_summary(
     overall: Overall, criteria: list[CriterionScore], feedback: Feedback, flags: list[str]
 ) -> CoachSummary:
     """The three top lines of a report, derived from its scores, evidence and practice items."""
-    reason = _reason(overall, criteria, flags)
+    reason = _reason(criteria, flags)
     strength = _strength(criteria)
     practise = _practise(criteria, feedback)
     lines = [f"{overall.recommendation}: {reason}"]  # each surface shows the score beside it
@@ -107,7 +107,7 @@ def coach_summary(
     )  # fmt: skip
 
 
-def _reason(overall: Overall, criteria: list[CriterionScore], flags: list[str]) -> str:
+def _reason(criteria: list[CriterionScore], flags: list[str]) -> str:
     good = [c for c in criteria if (c.score or 0) >= 3]
     capping = [FLAG_MESSAGES[f] for f in flags if f in FLAG_MESSAGES]
     if capping and not good:

@@ -18,8 +18,10 @@ from typer.testing import CliRunner
 from api.app import build_app
 from api.deps import Services
 from evals.coach_history import TWO_WEEKS, seed_history
+from interviewer.domain.bank import load_bank
+from interviewer.domain.rounds import Round
 from interviewer.domain.session import SessionState
-from interviewer.settings import load_settings
+from interviewer.settings import SHIPPED_CORPUS, load_settings
 from tests.support.api_support import hashing_services
 
 
@@ -122,3 +124,27 @@ def test_the_coach_example_prints_the_report_top_progress_and_plan(seeded: Seede
         assert line.split(":")[0] in page
     assert "| Round | Criterion | Levels | Trend |" in page and "Weakest across rounds: " in page
     assert "Study plan (spaced review)" in page and page.count("```") == 4
+
+
+def test_the_interview_command_starts_on_the_planned_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from interviewer.cli import interview
+
+    monkeypatch.setenv("MI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MI_EMBEDDING_MODEL", "hashing-384")
+    answers = tmp_path / "answers.txt"
+    answers.write_text("I would say the plan first, then the trade-off.\n\n/end\n")
+    app = typer.Typer()
+    interview.register(app)
+    app.command("noop")(lambda: None)
+    args = ["interview", "--round", "ml-depth", "--question-id", "MISSING", "--answers-file", str(answers)]
+    missing = CliRunner().invoke(app, [*args, "--json", "--no-history"])
+    assert missing.exit_code != 0 and "MISSING" in str(missing.exception)
+    wanted = load_bank(SHIPPED_CORPUS).by_round(Round.ML_DEPTH)[-1].id
+    args[4] = wanted
+    result = CliRunner().invoke(app, [*args, "--json", "--no-history"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["questions"][0]["question_id"] == wanted

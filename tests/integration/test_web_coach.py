@@ -3,6 +3,7 @@ study plan, progress and "practise next", the coach-first report, and /docs with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -80,6 +81,10 @@ def test_plan_progress_practise_next_and_the_coach_first_report(candidate: Candi
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
     assert Path(download.value.path()).read_text().startswith("session_id,round,at,overall,criterion_id")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export JSON").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["latest_round"] == latest and len(exported["points"]) == len(TWO_WEEKS)
 
     planned = candidate.services.components.practice().plan(candidate.user.id).items[0]
     page.locator("#plan li button").first.click()

@@ -19,9 +19,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from interviewer.cli import evals, grade, ingest, interview, serve
+    from interviewer.cli import evals, grade, ingest, interview, practice, serve
 
-    for module in (ingest, interview, grade, serve, evals):
+    for module in (ingest, interview, grade, serve, evals, practice):
         module.register(app)
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.deps import Services, build_services
 from api.errors import install_error_handlers
-from api.routes import catalog, coding, health, sessions
+from api.routes import catalog, coding, health, practice, sessions
 from interviewer.composition import Components
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,7 +42,9 @@ def build_app(services: Services) -> FastAPI:
             stop.set()
             warm_up.join(timeout=30)
 
-    app = FastAPI(
+    # /docs and /redoc from assets bundled in fastapi-offline (Swagger UI 5, ReDoc): no CDN, so they
+    # render with no network.
+    app = FastAPIOffline(
         title="Mock interviewer for ML engineers",
         version="1",
         description="Mock interviews, rubric-grounded feedback and progress. Errors are `{code, message}`.",
@@ -49,7 +52,7 @@ def build_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    for router in (health.router, sessions.router, catalog.router, coding.router):
+    for router in (health.router, sessions.router, catalog.router, practice.router, coding.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

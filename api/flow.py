@@ -68,6 +68,7 @@ def start_session(
             topic=request.topic,
             seen_question_ids=services.sessions.seen_question_ids(user.id),
             brain=request.brain,
+            question_id=request.question_id,
         )
     except ConfigError as exc:  # e.g. brain "llm" without MI_LLM_BASE_URL
         raise ApiError(422, "brain_unavailable", str(exc)) from None

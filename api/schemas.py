@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.domain.report import GradeReport, SessionReport
 from interviewer.domain.session import SessionState, Turn
+from interviewer.practice.plan import StudyPlan
 
 
 class ErrorOut(BaseModel):
@@ -22,6 +24,7 @@ class SessionCreate(BaseModel):
     level: str | None = Field(None, max_length=20, description="junior | mid | senior | staff")
     topic: str | None = Field(None, max_length=100)
     brain: Literal["offline", "llm"] | None = None
+    question_id: str | None = Field(None, max_length=200, description="A bank question to ask first")
 
 
 class MessageCreate(BaseModel):
@@ -144,8 +147,42 @@ class ProgressPointOut(BaseModel):
     names: dict[str, str]
 
 
+class CriterionTrendOut(BaseModel):
+    round: str
+    criterion_id: str
+    name: str
+    levels: list[int | None]  # oldest first, one per ended session of the round
+    last: int | None
+    mean: float | None
+    trend: str  # improving | slipping | steady | one session
+
+
 class ProgressOut(BaseModel):
     points: list[ProgressPointOut]
+    latest_round: str | None = None  # the round of the latest ended session: the chart's default
+    trends: list[CriterionTrendOut] = []  # every round's criteria
+    weakest: list[CriterionTrendOut] = []  # across rounds, weakest first
+
+
+class PlanItemOut(BaseModel):
+    kind: Literal["criterion", "question"]
+    round: str
+    criterion_id: str | None
+    criterion: str
+    question_id: str | None  # start a session on it: POST /v1/sessions {"round", "question_id"}
+    question: str
+    last_level: int
+    last_at: datetime
+    due: datetime
+    interval_days: float
+    reason: str
+
+
+class PlanOut(BaseModel):
+    generated_at: datetime
+    recent_days: int  # questions seen this recently are left out unless include_recent
+    include_recent: bool
+    items: list[PlanItemOut]  # due first
 
 
 class Health(BaseModel):
@@ -155,6 +192,16 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: str
     checks: dict[str, str]
+
+
+def plan_out(study: StudyPlan) -> PlanOut:
+    """The study plan as the API (and `mock-interviewer plan --json`) shows it."""
+    return PlanOut(
+        generated_at=study.generated_at,
+        recent_days=study.recent_days,
+        include_recent=study.include_recent,
+        items=[PlanItemOut(**asdict(item)) for item in study.items],
+    )
 
 
 def turn_out(turn: Turn) -> TurnOut:

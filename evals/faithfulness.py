@@ -62,7 +62,7 @@ def report_scores(report: SessionReport) -> set[str]:
 
 def flag_messages(report: SessionReport) -> list[str]:
     """The standard explanation of each red flag the report raised (they support feedback saying so)."""
-    from interviewer.grading.redflags import FLAG_MESSAGES
+    from interviewer.domain.flags import FLAG_MESSAGES
 
     raised = {*report.flags, *(f for g in report.questions for f in g.flags)}
     return [FLAG_MESSAGES[f] for f in sorted(raised) if f in FLAG_MESSAGES]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -18,6 +19,17 @@ from interviewer.settings import Settings
 
 ProgressCallback = Callable[[int, int], None]
 INDEX_DIR = "bm25"
+EMPTY_FILES_KEY = "empty_files"  # collection info: {source: hash} of files that gave no chunks
+# The loader refuses a file without words; one that loads but gives no chunk has headings only.
+NO_CHUNKS_REASON = "only headings, with no text under them"
+
+
+@dataclass(frozen=True)
+class EmptyFile:
+    """A file that yielded no chunks, and why; its hash is recorded so it is not re-read."""
+
+    source: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class IngestReport:
     chunks_embedded: int
     chunks_deleted: int
     seconds: float
+    empty_files: tuple[EmptyFile, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -43,6 +56,8 @@ class _Plan:
     deleted: list[str]
     stale_ids: list[str]
     chunks: list[Chunk]
+    empty: dict[str, str]  # the collection's files with no chunks after this ingest: source -> hash
+    new_empty: list[EmptyFile]
 
 
 def ingest(
@@ -65,8 +80,9 @@ def ingest(
     plan = _plan(settings, sources, store, embedder, rebuild=rebuild or model_changed)
     vectors = _embed(embedder, plan.chunks, settings.embedding_batch_size, progress) if plan.chunks else None
     _write(store, plan, vectors, reset=model_changed)
-    if plan.chunks or plan.stale_ids or info.get("embedder") != model_name:
-        store.set_info({"embedder": model_name})
+    recorded = info.get(EMPTY_FILES_KEY)
+    if plan.chunks or plan.stale_ids or info.get("embedder") != model_name or plan.empty != _empty(recorded):
+        store.set_info({"embedder": model_name, EMPTY_FILES_KEY: json.dumps(plan.empty, sort_keys=True)})
     if plan.chunks or plan.stale_ids:
         refresh_bm25(settings, store)
     return IngestReport(
@@ -78,7 +94,13 @@ def ingest(
         chunks_embedded=len(plan.chunks),
         chunks_deleted=len(plan.stale_ids),
         seconds=round(time.perf_counter() - started, 3),
+        empty_files=tuple(plan.new_empty),
     )
+
+
+def _empty(recorded: str | None) -> dict[str, str]:
+    loaded = json.loads(recorded) if recorded else {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
 
 def _plan(
@@ -89,10 +111,12 @@ def _plan(
     *,
     rebuild: bool,
 ) -> _Plan:
-    stored = store.file_hashes()
+    empty = {} if rebuild else _empty(store.info().get(EMPTY_FILES_KEY))
+    stored = {**empty, **store.file_hashes()}
     changed = [key for key, digest in sources.hashes.items() if rebuild or stored.get(key) != digest]
     deleted = [source for source in stored if source not in sources.files and sources.owns(source)]
     chunks: list[Chunk] = []
+    new_empty: list[EmptyFile] = []
     if changed:
         documents = sources.loader(changed)  # raises CorpusError naming the first bad file
         model = embedder
@@ -103,7 +127,10 @@ def _plan(
             model_max_tokens=model.max_tokens,
         )
         for key in changed:
-            for chunk in chunk_documents(chunker, documents[key]):
+            pieces = chunk_documents(chunker, documents[key])
+            if not pieces:
+                new_empty.append(EmptyFile(key, NO_CHUNKS_REASON))
+            for chunk in pieces:
                 chunk.metadata["file_hash"] = sources.hashes[key]
                 chunks.append(chunk)
     new_ids = {chunk.id for chunk in chunks}
@@ -119,7 +146,9 @@ def _plan(
             for r in store.get(where={"source": s})
             if r.id not in new_ids
         ]
-    return _Plan(changed=changed, deleted=deleted, stale_ids=stale, chunks=chunks)
+    touched_empty = {k: v for k, v in empty.items() if k not in touched}
+    touched_empty.update({e.source: sources.hashes[e.source] for e in new_empty})
+    return _Plan(changed, deleted, stale, chunks, touched_empty, new_empty)
 
 
 def _embed(

@@ -31,6 +31,7 @@ from interviewer.settings import Settings
 if TYPE_CHECKING:
     from ingest.retrieval import Retriever
     from ingest.store import VectorStore
+    from interviewer.practice.service import Practice
     from interviewer.store import SessionStore, UserStore
 
 T = TypeVar("T")
@@ -188,6 +189,18 @@ class Components:
         from interviewer.store import build_stores
 
         return self._once("stores", lambda: build_stores(self.settings))
+
+    def practice(self) -> Practice:
+        """History, progress and the spaced-review study plan over the session store."""
+        return self._once("practice", self._build_practice)
+
+    def _build_practice(self) -> Practice:
+        from interviewer.practice.plan import StudyPlanner
+        from interviewer.practice.scheduler import ReviewScheduler
+        from interviewer.practice.service import Practice
+
+        planner = StudyPlanner(self.bank(), ReviewScheduler(), self.settings.plan_recent_days)
+        return Practice(self.stores()[0], planner)
 
 
 def questions_per_round(settings: Settings) -> dict[Round, int]:

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     questions_ml_depth: int = Field(2, ge=1, le=10)
     llm_retry_backoff_s: float = Field(0.5, ge=0, le=30)  # first retry delay; doubles per retry
     max_answer_chars: int = Field(20_000, ge=100)
+    # The study plan never offers a question seen in the last this-many days (unless asked to).
+    plan_recent_days: int = Field(3, ge=0, le=90)
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

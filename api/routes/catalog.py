@@ -1,4 +1,4 @@
-"""The bank and the grader: `/v1/questions`, `/v1/rubrics/{round}`, `/v1/grade`, `/v1/progress`."""
+"""The bank and the grader: `/v1/questions`, `/v1/rubrics/{round}`, `/v1/grade`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from api.schemas import (
     GradeBatchRequest,
     GradeBatchResult,
     GradeRequest,
-    ProgressOut,
-    ProgressPointOut,
     QuestionList,
     QuestionPublic,
 )
@@ -109,11 +107,3 @@ def grade_batch(body: GradeBatchRequest, services: ServicesDep, user: CurrentUse
             continue
         results.append(GradeBatchResult(index=index, id=item.id, report=report))
     return GradeBatchOut(results=results)
-
-
-@router.get("/progress", response_model=ProgressOut, responses=_ROUND_ERROR)
-def progress(services: ServicesDep, user: CurrentUser, round: str | None = None) -> ProgressOut:
-    """The caller's per-criterion scores of ended sessions, oldest first."""
-    wanted = None if round is None else str(parse_round_or_422(round))
-    points = services.sessions.progress(user.id, round=wanted)
-    return ProgressOut(points=[ProgressPointOut(**vars(p)) for p in points])

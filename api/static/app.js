@@ -144,24 +144,16 @@ async function send(content) {
   }
 }
 
-function listSection(title, items, render) {
-  const section = el("section");
-  section.append(el("h3", { textContent: title }));
-  if (!items || !items.length) { section.append(el("p", { className: "muted", textContent: "None." })); return section; }
+function folded(title, lines, open = false) {
+  const box = el("details", { open });
+  box.append(el("summary", { textContent: title }));
   const list = el("ul");
-  for (const item of items) list.append(render(item));
-  section.append(list);
-  return section;
+  for (const line of lines) list.append(el("li", { textContent: line }));
+  box.append(list);
+  return box;
 }
 
-function guideLinks(item) {
-  const li = el("li", { textContent: item.text });
-  for (const ref of item.guide_refs || []) {
-    li.append(el("div", { className: "muted", textContent: `Guide: ${ref.title}${ref.section ? " › " + ref.section : ""}` }));
-  }
-  return li;
-}
-
+// Each quote once: a sentence cited under an earlier criterion is not repeated under a later one.
 function criteriaTable(criteria) {
   const table = el("table", { className: "data" });
   table.append(el("caption", { className: "muted", textContent: "Per-criterion scores (1-4), with your words as evidence" }));
@@ -169,10 +161,13 @@ function criteriaTable(criteria) {
   for (const label of ["Criterion", "Score", "Rubric", "Evidence"]) head.append(el("th", { scope: "col", textContent: label }));
   table.append(el("thead", {}, head));
   const body = el("tbody");
+  const shown = new Set();
   for (const c of criteria) {
     const evidence = el("td");
-    if (c.evidence.length) for (const quote of c.evidence) evidence.append(el("blockquote", { textContent: quote }));
-    else evidence.append(el("span", { className: "muted", textContent: "insufficient evidence" }));
+    const fresh = c.evidence.filter((quote) => !shown.has(quote));
+    c.evidence.forEach((quote) => shown.add(quote));
+    if (fresh.length) for (const quote of fresh) evidence.append(el("blockquote", { textContent: quote }));
+    else evidence.append(el("span", { className: "muted", textContent: c.evidence.length ? "(quoted above)" : "insufficient evidence" }));
     body.append(el("tr", {},
       el("th", { scope: "row", textContent: c.name }),
       el("td", { textContent: c.score === null ? "n/a" : `${c.score}/4` }),
@@ -183,23 +178,21 @@ function criteriaTable(criteria) {
   return table;
 }
 
+// Coach-first: the three summary lines, the criteria (open), then the folded details.
 async function showReport(report) {
   if (!report) report = await api("GET", `/v1/sessions/${state.session.id}/report`);
   const box = $("report");
   box.replaceChildren(el("h2", { id: "report-title", textContent: "Feedback report" }));
-  box.append(el("p", {},
-    el("span", { className: "score", textContent: report.overall.score.toFixed(2) }),
-    ` / 4 — ${report.overall.recommendation} (confidence ${Math.round(report.overall.confidence * 100)}%)`));
-  box.append(el("p", { textContent: report.feedback.summary }));
-  box.append(criteriaTable(report.criteria));
-  const missed = (report.questions || []).flatMap((q) => q.missed_key_points || []);
-  box.append(listSection("Key points you missed", missed, (t) => el("li", { textContent: t })));
-  box.append(listSection("Strengths", report.feedback.strengths, guideLinks));
-  box.append(listSection("Gaps", report.feedback.gaps, guideLinks));
-  box.append(listSection("Practise next", report.feedback.practice_next, guideLinks));
-  const outlines = (report.questions || []).map((q) => q.feedback.model_answer).filter(Boolean);
-  if (report.feedback.model_answer) outlines.unshift(report.feedback.model_answer);
-  box.append(listSection("Model answer outline", [...new Set(outlines)], (t) => el("li", { className: "outline", textContent: t })));
+  const [level, strength, practise] = report.summary.lines;
+  const coach = el("div", { id: "coach-summary", className: "coach" });
+  coach.append(el("p", { className: "level" }, el("span", { className: "score", textContent: report.overall.score.toFixed(2) }), " / 4 — ", level));
+  coach.append(el("p", { className: "strength", textContent: strength }));
+  if (practise) coach.append(el("p", { className: "practise", textContent: practise }));
+  box.append(coach);
+  const scores = el("details", { open: true, className: "criteria" }, el("summary", { textContent: "Scores per criterion, with your words" }));
+  scores.append(criteriaTable(report.criteria));
+  box.append(scores);
+  for (const section of report.details || []) box.append(folded(section.title, section.lines));
   if (report.flags && report.flags.length) box.append(el("p", { className: "muted", textContent: `Flags: ${report.flags.join(", ")}` }));
   box.hidden = false;
   box.focus();
@@ -237,26 +230,104 @@ function chart(points) {
   return svg;
 }
 
+const ROUND_NAMES = { "ml-system-design": "ML system design", behavioral: "Behavioral", "case-study": "Case study", "ml-depth": "ML depth", coding: "Coding", "ml-coding": "ML coding" };
+const progressData = { points: [], trends: [], weakest: [], latest_round: null };
+
+function levelsText(levels) { return levels.map((l) => (l === null ? "–" : String(l))).join(" → "); }
+
+function renderRound() {
+  const round = $("history-round").value;
+  const points = progressData.points.filter((p) => p.round === round);
+  $("chart").replaceChildren(points.length ? chart(points) : el("p", { className: "muted", textContent: "No finished sessions in this round yet." }));
+  const table = $("progress-table");
+  table.replaceChildren();
+  const trends = progressData.trends.filter((t) => t.round === round);
+  if (!trends.length) return;
+  const head = el("tr");
+  for (const label of ["Criterion", "Levels, oldest first", "Last", "Mean", "Trend"]) head.append(el("th", { scope: "col", textContent: label }));
+  table.append(el("thead", {}, head));
+  const body = el("tbody");
+  for (const t of trends) {
+    body.append(el("tr", {},
+      el("th", { scope: "row", textContent: t.name }),
+      el("td", { textContent: levelsText(t.levels) }),
+      el("td", { textContent: t.last ?? "n/a" }),
+      el("td", { textContent: t.mean === null ? "n/a" : t.mean.toFixed(2) }),
+      el("td", { textContent: t.trend })));
+  }
+  table.append(body);
+}
+
+function download(name, type, text) {
+  const link = el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function exportProgress(format) {
+  try {
+    if (format === "json") { download("progress.json", "application/json", JSON.stringify(progressData, null, 2)); return; }
+    const response = await fetch("/v1/progress?format=csv", { headers: headers() });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    download("progress.csv", "text/csv", await response.text());
+  } catch (err) {
+    setStatus(`Could not export: ${err.message}`);
+  }
+}
+
+async function practise(item) {
+  showView("interview");
+  $("round").value = item.round;
+  const body = { round: item.round };
+  if (item.question_id) body.question_id = item.question_id;
+  setBusy(true);
+  try {
+    state.session = await postOnce("/v1/sessions", body);
+    $("report").hidden = true;
+    $("chat").hidden = false;
+    renderTranscript(state.session);
+    setStatus(`Practising: ${item.criterion || "a question"} (${item.round})`);
+    $("answer").focus();
+  } catch (err) {
+    setStatus(`Could not start: ${err.message}`);
+  } finally {
+    setBusy(false);
+  }
+}
+
+function renderPlan(plan) {
+  const list = $("plan");
+  if (!plan.items.length) {
+    list.replaceChildren(el("li", { className: "muted", textContent: "Finish an interview to get a study plan." }));
+    return;
+  }
+  const now = new Date(plan.generated_at);
+  list.replaceChildren(...plan.items.map((item) => {
+    const due = new Date(item.due) <= now ? "due now" : `due ${new Date(item.due).toLocaleDateString()}`;
+    const what = item.kind === "criterion" ? `${item.criterion} (${ROUND_NAMES[item.round] || item.round})` : `Question again (${ROUND_NAMES[item.round] || item.round})`;
+    const li = el("li", { className: "plan-item" });
+    li.append(el("strong", { textContent: what }), ` — last level ${item.last_level}, ${due}`);
+    if (item.question) li.append(el("div", { className: "muted", textContent: item.question }));
+    li.append(el("button", { type: "button", className: "practise-next", textContent: "Practise next", onclick: () => practise(item) }));
+    return li;
+  }));
+  $("plan-note").textContent = plan.include_recent ? "" : `Questions you saw in the last ${plan.recent_days} days are left out.`;
+}
+
 async function showHistory() {
   try {
-    const round = $("history-round").value;
-    const { points } = await api("GET", `/v1/progress?round=${encodeURIComponent(round)}`);
-    $("chart").replaceChildren(points.length ? chart(points) : el("p", { className: "muted", textContent: "No finished sessions in this round yet." }));
-    const table = $("progress-table");
-    table.replaceChildren();
-    if (points.length) {
-      const ids = [...new Set(points.flatMap((p) => Object.keys(p.criteria)))];
-      const head = el("tr", {}, el("th", { scope: "col", textContent: "Session" }), el("th", { scope: "col", textContent: "Overall" }));
-      for (const id of ids) head.append(el("th", { scope: "col", textContent: points.find((p) => p.names[id])?.names[id] || id }));
-      table.append(el("thead", {}, head));
-      const body = el("tbody");
-      points.forEach((p, i) => {
-        const row = el("tr", {}, el("th", { scope: "row", textContent: `#${i + 1} ${new Date(p.at).toLocaleDateString()}` }), el("td", { textContent: p.overall.toFixed(2) }));
-        for (const id of ids) row.append(el("td", { textContent: p.criteria[id] ?? "n/a" }));
-        body.append(row);
-      });
-      table.append(body);
-    }
+    const data = await api("GET", "/v1/progress");
+    Object.assign(progressData, data);
+    const select = $("history-round");
+    const rounds = [...new Set([...data.points.map((p) => p.round), ...[...select.options].map((o) => o.value)])];
+    select.replaceChildren(...rounds.map((r) => el("option", { value: r, textContent: ROUND_NAMES[r] || r })));
+    if (data.latest_round) select.value = data.latest_round;
+    renderRound();
+    $("weakest").textContent = data.weakest.length
+      ? "Weakest across rounds: " + data.weakest.map((t) => `${t.name} (${ROUND_NAMES[t.round] || t.round}, last ${t.last === null ? "no evidence" : "level " + t.last})`).join("; ")
+      : "";
+    renderPlan(await api("GET", "/v1/plan"));
     const { items } = await api("GET", "/v1/sessions?limit=50");
     $("sessions").replaceChildren(...items.map((s) => el("li", {
       textContent: `${s.round}${s.company ? " @ " + s.company : ""} — ${s.status}, ${s.turns} turns${s.overall ? ", score " + s.overall.toFixed(2) : ""}`,
@@ -289,5 +360,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["hint", "skip", "end"]) $(id).addEventListener("click", (e) => send(e.target.dataset.command));
   $("tab-interview").addEventListener("click", () => showView("interview"));
   $("tab-history").addEventListener("click", () => showView("history"));
-  $("history-round").addEventListener("change", showHistory);
+  $("history-round").addEventListener("change", renderRound);
+  $("export-csv").addEventListener("click", () => exportProgress("csv"));
+  $("export-json").addEventListener("click", () => exportProgress("json"));
 });

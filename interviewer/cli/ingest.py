@@ -44,6 +44,9 @@ def ingest_command(
             store=components.vector_store(collection),
             progress=progress,
         )
+    for empty in report.empty_files:
+        print(f"warning: {empty.source} yielded no chunks: {empty.reason} (recorded, so it is not re-read)",
+              file=sys.stderr)  # fmt: skip
     if as_json:
         print(json.dumps(report.as_dict()))
         return

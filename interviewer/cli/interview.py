@@ -96,6 +96,9 @@ def register(app: typer.Typer) -> None:
         topic: str | None = typer.Option(None, "--topic", help="only questions on this topic"),
         brain: str | None = typer.Option(None, "--brain", help="offline (default) or llm"),
         seed: int | None = typer.Option(None, "--seed", help="seed for question order and phrasing"),
+        question_id: str | None = typer.Option(
+            None, "--question-id", help="ask this bank question first (see `mock-interviewer plan`)"
+        ),
         answers_file: Path | None = typer.Option(
             None, "--answers-file", help="candidate turns, blank-line separated"
         ),
@@ -120,8 +123,9 @@ def register(app: typer.Typer) -> None:
         interviewer = components.interviewer()
         store = _History(components, history)
         state = interviewer.start(
-            round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed
-        )
+            round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed,
+            question_id=question_id,
+        )  # fmt: skip
         store.save(state)
         if blocks is None:
             TerminalChat(interviewer, store.save).run(state)

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from interviewer.domain.report import SessionReport
+from interviewer.domain.report import SessionReport, distinct_evidence
 from interviewer.domain.session import SessionState
 from interviewer.errors import InputError
 
@@ -59,30 +59,26 @@ def print_transcript(state: SessionState, console: Console | None = None) -> Non
 
 
 def print_report(report: SessionReport, console: Console) -> None:
-    """The feedback report: overall, criteria with evidence, missed key points, what to practise."""
-    overall = report.overall
-    console.print(
-        Panel(
-            f"{overall.score:.2f} / 4, {overall.recommendation} (confidence {overall.confidence:.0%})\n\n"
-            f"{report.feedback.summary}",
-            title="Feedback",
-        )
-    )
+    """The feedback report, coach-first: the three summary lines, the criteria, then the details."""
+    print_report_top(report, console)
+    for section in report.details:
+        console.print(f"[bold]{section.title}[/]")
+        for line in section.lines:
+            console.print(f"  - {line}", highlight=False)
+
+
+def print_report_top(report: SessionReport, console: Console) -> None:
+    """The summary lines and the per-criterion scores with evidence (each quote shown once)."""
+    title = f"Feedback: {report.overall.score:.2f} / 4"
+    console.print(Panel("\n".join(report.summary.lines), title=title, expand=False), highlight=False)
     table = Table("Criterion", "Score", "Evidence (your words)", show_lines=True)
+    quotes = distinct_evidence(report.criteria)
     for c in report.criteria:
         score = "insufficient evidence" if c.score is None else f"{c.score} / 4"
-        table.add_row(c.name, score, "\n".join(f'"{e}"' for e in c.evidence[:2]) or "-")
+        shown = quotes[c.id][:2]
+        evidence = "\n".join(f'"{e}"' for e in shown) or ("(quoted above)" if c.evidence else "-")
+        table.add_row(c.name, score, evidence)
     console.print(table)
-    for q in report.questions:
-        if q.missed_key_points:
-            console.print(f"[bold]Missed on:[/] {q.question[:100]}", highlight=False)
-            for point in q.missed_key_points:
-                console.print(f"  - {point}", highlight=False)
-    if report.feedback.practice_next:
-        console.print("[bold]Practise next:[/]")
-        for item in report.feedback.practice_next:
-            refs = ", ".join(f"{r.title} > {r.section}" for r in item.guide_refs)
-            console.print(f"  - {item.text}" + (f" (see {refs})" if refs else ""), highlight=False)
 
 
 class TerminalChat:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from cachetools import TTLCache
 
 from interviewer.domain.bank import Question, Rubric
+from interviewer.domain.flags import FLAG_MESSAGES
 from interviewer.domain.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
 from interviewer.domain.rounds import Round
 from interviewer.grading.evidence import Evidence
-from interviewer.grading.redflags import FLAG_MESSAGES
 from interviewer.ports import GuideHit, GuideRetriever
 from interviewer.text import split_sentences
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from interviewer.domain.flags import (
+    BUZZWORD_ONLY,
+    EMPTY,
+    GIBBERISH,
+    INJECTION,
+    NO_KEY_POINTS,
+    OFF_TOPIC,
+    TOO_SHORT,
+)
 from interviewer.text import hyphenated_words, split_sentences, tokens
-
-EMPTY = "empty"
-TOO_SHORT = "too-short"
-GIBBERISH = "gibberish"
-OFF_TOPIC = "off-topic"
-BUZZWORD_ONLY = "buzzword-only"
-INJECTION = "injection"
-NO_KEY_POINTS = "no-key-points"
 
 # Highest criterion level a flagged answer may reach (1 = the bottom).
 FLAG_CAPS: dict[str, int] = {
@@ -27,16 +28,6 @@ FLAG_CAPS: dict[str, int] = {
     NO_KEY_POINTS: 2,
 }
 
-FLAG_MESSAGES: dict[str, str] = {
-    EMPTY: "The answer is empty.",
-    TOO_SHORT: "The answer is too short to show any of what the rubric looks for.",
-    GIBBERISH: "The answer does not read as language; it cannot be graded.",
-    OFF_TOPIC: "The answer does not address the question asked.",
-    BUZZWORD_ONLY: "The answer strings jargon together without a concrete mechanism, number or choice.",
-    INJECTION: "The answer tries to instruct the grader; that text was ignored and the score capped.",
-    NO_KEY_POINTS: "The answer covers none of the question's key points, so no criterion can reach "
-    "Lean Hire: it may answer a more general or a different question.",
-}
 
 # The one prompt-injection rule set. Text addressed to the grader: the answer is flagged and capped.
 _GRADER_INJECTION_PATTERNS = [

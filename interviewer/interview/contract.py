@@ -54,6 +54,7 @@ class InterviewEngine(Protocol):
         session_id: str | None = None,
         brain: str | None = None,
         seed: int | None = None,
+        question_id: str | None = None,
     ) -> SessionState: ...
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState: ...

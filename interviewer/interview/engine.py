@@ -74,8 +74,12 @@ class Interviewer:
         session_id: str | None = None,
         brain: str | None = None,
         seed: int | None = None,
+        question_id: str | None = None,
     ) -> SessionState:
-        """A new session with the first question asked (the interviewer's opening turn)."""
+        """A new session with the first question asked (the interviewer's opening turn).
+
+        `question_id` asks that bank question first (the study plan's "practise next").
+        """
         level_ = _parse_level(level)
         brain_name = brain or self.default_brain
         if brain_name not in self.brains:
@@ -86,6 +90,10 @@ class Interviewer:
             self.bank, round_, count=count + SPARE_QUESTIONS, seed=seed_, company=company, level=level_,
             topic=topic, seen=frozenset(seen_question_ids),
         )  # fmt: skip
+        if question_id:
+            chosen.questions = [self._asked_first(round_, question_id)] + [
+                q for q in chosen.questions if q.id != question_id
+            ]
         state = SessionState(
             round=round_.value, company=company, level=level_.value if level_ else None, topic=topic,
             brain=brain_name, seed=seed_, max_questions=min(count, len(chosen.questions)),
@@ -100,6 +108,12 @@ class Interviewer:
         move = Move("opening", question=first.prompt, question_number=1, question_total=state.max_questions)
         self._say(state, move, question_index=0)
         return state
+
+    def _asked_first(self, round_: Round, question_id: str) -> Question:
+        question = self.bank.question(question_id)  # InputError for an unknown id
+        if question.round != round_:
+            raise InputError(f"question {question_id!r} belongs to the {question.round} round, not {round_}")
+        return question
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState:
         """A copy of `state` with the candidate's turn appended (nothing else changes)."""

@@ -213,6 +213,16 @@ class SessionStore:
             query = select(SeenQuestionRow.question_id).where(SeenQuestionRow.user_id == user_id)
             return frozenset(db.scalars(query))
 
+    def ended(self, user_id: str) -> builtins.list[tuple[datetime, Any]]:
+        """The user's ended sessions as (when they ended, state), oldest first."""
+        query = (
+            select(SessionRow.updated_at, SessionRow.state)
+            .where(SessionRow.user_id == user_id, SessionRow.status == "ended")
+            .order_by(SessionRow.updated_at, SessionRow.id)
+        )
+        with self._sessions() as db:
+            return [(at, self._state_type.model_validate_json(raw)) for at, raw in db.execute(query)]
+
     def messages(self, user_id: str, session_id: str) -> builtins.list[StoredMessage]:
         """The committed transcript rows of one session, in order."""
         self.load(user_id, session_id)

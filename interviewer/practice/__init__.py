@@ -1,0 +1,1 @@
+"""Between interviews: progress over sessions and a study plan with spaced review (FSRS)."""

@@ -14,12 +14,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MI_REQUIRE_API_KEYS=true
 
 WORKDIR /app
+# bubblewrap: the code sandbox of the coding rounds (it needs user namespaces in the container).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 COPY pyproject.toml README.md ./
 COPY interviewer ./interviewer
 COPY ingest ./ingest
 COPY evals ./evals
 COPY api ./api
+COPY sandbox ./sandbox
 COPY corpus ./corpus
 RUN pip install . && useradd --create-home --uid 10001 app && mkdir -p /data && chown app /data
 USER app

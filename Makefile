@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet --no-cache-dir '$(LLAMA_CPP)'
 	$(BIN)/pip install --quiet -e '.[dev,llm-server]'
+	bash scripts/install-sandbox.sh
 	touch $(STAMP)
 
 run: setup
@@ -33,6 +34,7 @@ run: setup
 
 test: setup
 	bash scripts/install-browser.sh
+	bash scripts/install-sandbox.sh
 	$(BIN)/pytest -q
 
 test-quick: setup

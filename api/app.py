@@ -14,7 +14,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.deps import Services, build_services
 from api.errors import install_error_handlers
-from api.routes import catalog, health, practice, sessions
+from api.routes import catalog, coding, health, practice, sessions
 from interviewer.composition import Components
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -52,7 +52,7 @@ def build_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    for router in (health.router, sessions.router, catalog.router, practice.router):
+    for router in (health.router, sessions.router, catalog.router, practice.router, coding.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

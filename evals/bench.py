@@ -24,7 +24,7 @@ from interviewer.settings import Settings
 # The load run goes first: later sections leave the 100k-chunk synthetic collection open in this process,
 # and its background work competed with the two server workers (p99 at 50 candidates 177 ms alone,
 # 4.9 s after the search section).
-SECTIONS = ("service", "ingest", "grading", "search")
+SECTIONS = ("service", "ingest", "grading", "search", "coding")
 OPT_IN = ("chaos",)  # run only when named: it SIGKILLs workers and restarts PostgreSQL
 
 
@@ -41,6 +41,10 @@ def _section(name: str) -> Callable[..., dict[str, Any]]:
         from evals.bench_grading import bench_grading
 
         return bench_grading
+    if name == "coding":
+        from evals.bench_coding import bench_coding
+
+        return bench_coding
     if name == "chaos":
         from evals.bench_chaos import bench_chaos
 

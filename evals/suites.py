@@ -74,12 +74,21 @@ def _run_simulate(components: Components, options: EvalOptions) -> dict[str, Any
     return dict(_import("evals.simulate", "run_simulation_eval")(components, options))
 
 
+def _run_coding(components: Components, options: EvalOptions) -> dict[str, Any]:
+    result = dict(
+        _import("evals.coding_calibration", "run_coding_calibration")(components, quick=options.quick)
+    )
+    result["headline"] = ["ordering_accuracy", "hard_coded_at_or_below_weak", "pairs"]
+    return result
+
+
 RUNNERS: dict[str, Runner] = {
     "retrieval": _run_retrieval,
     "grading": _run_grading,
     "calibration": _run_calibration,
     "simulate": _run_simulate,
     "faithfulness": _run_faithfulness,
+    "coding": _run_coding,
 }
 
 TABLES = {

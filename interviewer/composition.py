@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from interviewer.brains.base import Brain
@@ -16,12 +17,15 @@ from interviewer.brains.fake import FakeBrain
 from interviewer.brains.llm import LLMBrain
 from interviewer.brains.offline import OfflineBrain
 from interviewer.domain.bank import Bank, load_bank
+from interviewer.domain.problems import ProblemFile, load_problem_files
 from interviewer.domain.rounds import Round
-from interviewer.errors import ConfigError
+from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
+from interviewer.grading.judge import expectations
+from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
-from interviewer.ports import ChatModel, Embedder
+from interviewer.ports import ChatModel, CodeLinter, CodeRunner, Embedder
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,6 +51,7 @@ class Components:
         embedder: Embedder | None = None,
         chat_model: ChatModel | None = None,
         bank: Bank | None = None,
+        code_runner: CodeRunner | None = None,
     ) -> None:
         self.settings = settings
         self._built: dict[str, object] = {}
@@ -57,6 +62,8 @@ class Components:
             self._built["chat_model"] = chat_model
         if bank is not None:
             self._built["bank"] = bank
+        if code_runner is not None:
+            self._built["code_runner"] = code_runner
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -149,6 +156,34 @@ class Components:
             max_answer_chars=settings.max_answer_chars,
         )
 
+    def code_runner(self) -> CodeRunner:
+        """The sandbox candidate code runs in (bubblewrap by default; the scripted fake on request)."""
+        return self._once("code_runner", lambda: build_code_runner(self.settings))
+
+    def code_linter(self) -> CodeLinter:
+        """Static checks on candidate code (ruff), evidence for the code-quality criterion."""
+        from sandbox.ruff_lint import RuffLinter
+
+        return self._once("code_linter", RuffLinter)
+
+    def problem_files(self) -> dict[str, ProblemFile]:
+        """The coding rounds' rubrics and problems, by round."""
+        return self._once("problem_files", lambda: load_problem_files(self.settings.corpus_dir))
+
+    def coding_interview(self, problem_id: str) -> CodingInterview:
+        """A new coding-round conversation on `problem_id` (one per candidate session)."""
+        for document in self.problem_files().values():
+            for problem in document.problems:
+                if problem.id == problem_id:
+                    runner = self.code_runner()
+                    # The reference's values for tests without a literal expectation: one sandbox run per
+                    # problem per process, not one per request.
+                    expected = self._once(f"expected:{problem.id}", partial(expectations, problem, runner))
+                    return CodingInterview(
+                        problem, document.rubric, runner, self.code_linter(), expected=dict(expected)
+                    )
+        raise InputError(f"no coding problem with id {problem_id!r}")
+
     def stores(self) -> tuple[SessionStore, UserStore]:
         """The session and user stores on one migrated database."""
         from interviewer.store import build_stores
@@ -176,6 +211,25 @@ def questions_per_round(settings: Settings) -> dict[Round, int]:
         Round.CASE_STUDY: settings.questions_case_study,
         Round.ML_DEPTH: settings.questions_ml_depth,
     }
+
+
+def build_code_runner(settings: Settings) -> CodeRunner:
+    """The code sandbox the settings name; ConfigError when bubblewrap is missing."""
+    if settings.code_runner == "fake":
+        from sandbox.fake import ScriptedRunner
+
+        return ScriptedRunner()
+    from sandbox.bwrap import BwrapRunner, Limits
+
+    limits = Limits(
+        cpu_s=settings.sandbox_cpu_s,
+        wall_s=settings.sandbox_wall_s,
+        memory_mb=settings.sandbox_memory_mb,
+        processes=settings.sandbox_processes,
+        output_kb=settings.sandbox_output_kb,
+        disk_kb=settings.sandbox_disk_kb,
+    )
+    return BwrapRunner(limits, python=settings.sandbox_python)
 
 
 def build_chat_model(settings: Settings) -> ChatModel:

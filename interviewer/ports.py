@@ -81,3 +81,73 @@ class ChatModel(Protocol):
     def stream(self, messages: list[ChatMessage], *, max_tokens: int | None = None) -> Iterator[str]:
         """The reply as text chunks, in order."""
         ...
+
+
+@dataclass(frozen=True)
+class CodeTest:
+    """One call of the entry point: `setup` (Python) builds names, `args` is a tuple expression."""
+
+    name: str
+    args: str
+    setup: str = ""
+    time_limit_s: float | None = None
+    summary: str = ""  # an expression of `result` returned instead of the result (big outputs)
+
+
+@dataclass(frozen=True)
+class CodeJob:
+    """Untrusted code and the calls to make on it. Expected values never enter the sandbox."""
+
+    code: str
+    entry: str
+    tests: tuple[CodeTest, ...]
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What one call returned (as JSON-able data) or raised, and how long it took."""
+
+    name: str
+    value: object = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+Verdict = Literal["ok", "error", "timeout", "memory", "output", "crash"]
+
+
+@dataclass(frozen=True)
+class CodeRun:
+    """A sandboxed run: each call's outcome, truncated output, resources used and a verdict for the run."""
+
+    verdict: Verdict
+    outcomes: tuple[CallOutcome, ...]
+    stdout: str = ""
+    stderr: str = ""
+    message: str | None = None
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    max_rss_kb: int = 0
+
+
+class CodeRunner(Protocol):
+    """Runs candidate code in isolation; never raises for anything the code does."""
+
+    name: str
+
+    def run(self, job: CodeJob) -> CodeRun: ...
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One static-check finding on candidate code."""
+
+    line: int
+    code: str
+    message: str
+
+
+class CodeLinter(Protocol):
+    """Static checks on candidate code (never runs it); an empty tuple when the checker is unavailable."""
+
+    def lint(self, code: str) -> tuple[LintFinding, ...]: ...

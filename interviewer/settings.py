@@ -86,7 +86,17 @@ class Settings(BaseSettings):
     # "database" shares one limit across worker processes; "memory" counts per process (one worker, tests).
     rate_limit_backend: Literal["database", "memory"] = "database"
 
-    @field_validator("chroma_url", "database_url", "llm_base_url", mode="before")
+    # The code sandbox (coding rounds): "bwrap" runs candidate code under bubblewrap, "fake" is scripted.
+    code_runner: Literal["bwrap", "fake"] = "bwrap"
+    sandbox_python: str | None = None  # the Python inside the sandbox; default: the service's own
+    sandbox_cpu_s: int = Field(5, ge=1, le=120)
+    sandbox_wall_s: float = Field(10.0, gt=0, le=300)
+    sandbox_memory_mb: int = Field(768, ge=64, le=16384)
+    sandbox_processes: int = Field(16, ge=1, le=1024)
+    sandbox_output_kb: int = Field(64, ge=1, le=65536)
+    sandbox_disk_kb: int = Field(4096, ge=64, le=1048576)
+
+    @field_validator("chroma_url", "database_url", "llm_base_url", "sandbox_python", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value

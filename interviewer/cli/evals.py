@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         only: list[str] = typer.Option(
             [],
             "--only",
-            help="Run only these benchmarks (ingest, search, grading, service; chaos runs only when named).",
+            help="Run only these benchmarks (ingest, search, grading, service, coding; chaos if named).",
         ),
     ) -> None:
         """Measure throughput, latency and memory, each against its reference in the same run."""

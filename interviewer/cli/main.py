@@ -19,9 +19,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from interviewer.cli import evals, grade, ingest, interview, practice, serve
+    from interviewer.cli import coding, evals, grade, ingest, interview, practice, serve
 
-    for module in (ingest, interview, grade, serve, evals, practice):
+    for module in (ingest, interview, grade, serve, evals, practice, coding):
         module.register(app)
 
 

@@ -34,7 +34,14 @@ def test_eval_all_quick_meets_its_thresholds_and_writes_the_report(
     for name in ("report.json", "report.md", "report.html", *pictures):
         assert (report / name).stat().st_size > 0, name
     doc = json.loads((report / "report.json").read_text())
-    assert set(doc["results"]) == {"retrieval", "grading", "calibration", "simulate", "faithfulness"}
+    assert set(doc["results"]) == {
+        "retrieval",
+        "grading",
+        "calibration",
+        "simulate",
+        "faithfulness",
+        "coding",
+    }
     assert all("error" not in r for r in doc["results"].values())
     asserted = [t for t in doc["thresholds"] if not t["report_only"]]
     assert len(asserted) >= 15 and all(t["passed"] for t in asserted)

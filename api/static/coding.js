@@ -1,0 +1,136 @@
+// The coding rounds' page: plain JS over /v1/coding. The session's words, questions and run count stay
+// in the page and go with the submission. The editor is CodeMirror 5, vendored (works offline).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { key: "", problem: null, runs: 0, questions: [], editor: null };
+
+function headers() {
+  const h = { "Content-Type": "application/json" };
+  if (state.key) h.Authorization = `Bearer ${state.key}`;
+  return h;
+}
+
+async function call(method, path, body) {
+  const response = await fetch(path, { method, headers: headers(), body: body ? JSON.stringify(body) : undefined });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.message || `HTTP ${response.status}`);
+  return data;
+}
+
+function setStatus(text) { $("status").textContent = text; }
+
+function say(who, text) {
+  const li = document.createElement("li");
+  li.className = who;
+  li.textContent = `${who}: ${text}`;
+  $("conversation").appendChild(li);
+}
+
+async function loadProblems() {
+  const { problems } = await call("GET", "/v1/coding/problems");
+  for (const p of problems) {
+    const option = document.createElement("option");
+    option.value = p.id;
+    option.textContent = `${p.round}: ${p.title} (${p.difficulty})`;
+    $("problem").appendChild(option);
+  }
+  await choose($("problem").value);
+}
+
+async function choose(id) {
+  const p = await call("GET", `/v1/coding/problems/${encodeURIComponent(id)}`);
+  state.problem = p;
+  state.runs = 0;
+  state.questions = [];
+  $("statement").textContent = p.statement;
+  $("examples").replaceChildren(...p.examples.map((e) => Object.assign(document.createElement("li"), { textContent: e.call })));
+  $("conversation").replaceChildren();
+  state.editor.setValue(p.starter);
+  $("result").hidden = true;
+}
+
+async function ask() {
+  const question = $("question").value.trim();
+  if (!question) return;
+  say("candidate", question);
+  const { answer } = await call("POST", `/v1/coding/problems/${state.problem.id}/ask`, { question });
+  state.questions.push(question);
+  say("interviewer", answer);
+  $("question").value = "";
+}
+
+function showRun(data) {
+  $("reply").textContent = data.reply;
+  $("results").replaceChildren(...data.results.map((r) => {
+    const tr = document.createElement("tr");
+    for (const text of [r.name, r.kind, r.passed ? "pass" : "FAIL", r.message || ""]) {
+      tr.appendChild(Object.assign(document.createElement("td"), { textContent: text }));
+    }
+    tr.className = r.passed ? "pass" : "fail";
+    return tr;
+  }));
+  $("output").textContent = [data.stdout, data.stderr].filter(Boolean).join("\n");
+  $("report").replaceChildren();
+  $("result").hidden = false;
+  say("interviewer", data.reply);
+}
+
+function showReport(report) {
+  const head = Object.assign(document.createElement("p"), { className: "score" });
+  head.textContent = `${report.overall.toFixed(2)} of 4 · ${report.label}` + (report.capped ? ` (capped: ${report.capped})` : "");
+  const table = document.createElement("table");
+  table.className = "data";
+  for (const c of report.criteria) {
+    const tr = document.createElement("tr");
+    for (const text of [c.name, String(c.level), c.evidence.join("; ")]) {
+      tr.appendChild(Object.assign(document.createElement("td"), { textContent: text }));
+    }
+    table.appendChild(tr);
+  }
+  $("report").replaceChildren(head, table);
+}
+
+async function act(kind) {
+  const code = state.editor.getValue();
+  const busy = [$("run"), $("submit")];
+  busy.forEach((b) => { b.disabled = true; });
+  setStatus(kind === "run" ? "Running the examples..." : "Running every test...");
+  try {
+    if (kind === "run") {
+      state.runs += 1;
+      showRun(await call("POST", `/v1/coding/problems/${state.problem.id}/run`, { code }));
+    } else {
+      const words = $("words").value.trim();
+      const body = { code, runs: state.runs, questions: state.questions, words: words ? [words] : [] };
+      const data = await call("POST", `/v1/coding/problems/${state.problem.id}/submit`, body);
+      showRun(data);
+      showReport(data.report);
+    }
+    setStatus("");
+    $("result").focus();
+  } catch (err) {
+    setStatus(`Error: ${err.message}`);
+  } finally {
+    busy.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function init() {
+  const match = location.hash.match(/key=([^&]+)/);
+  if (match) {
+    localStorage.setItem("mi-key", decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname);
+  }
+  state.key = localStorage.getItem("mi-key") || "";
+  $("key").value = state.key;
+  $("key").addEventListener("change", (e) => { state.key = e.target.value.trim(); localStorage.setItem("mi-key", state.key); });
+  state.editor = CodeMirror.fromTextArea($("code"), { mode: "python", lineNumbers: true, indentUnit: 4 });
+  $("problem").addEventListener("change", (e) => choose(e.target.value).catch((err) => setStatus(`Error: ${err.message}`)));
+  $("ask").addEventListener("click", () => ask().catch((err) => setStatus(`Error: ${err.message}`)));
+  $("run").addEventListener("click", () => act("run"));
+  $("submit").addEventListener("click", () => act("submit"));
+  loadProblems().catch((err) => setStatus(`Error: ${err.message}`));
+}
+
+document.addEventListener("DOMContentLoaded", init);

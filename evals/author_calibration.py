@@ -20,6 +20,7 @@ from evals.author_metrics import (
     worst_misses,
 )
 from evals.authored import HOUSE, load_authored
+from evals.evidence_fit import CitationFits, citation_rows, probe_vector
 from evals.second_pass import second_pass_agreement
 from interviewer.composition import Components
 from interviewer.domain.report import GradeReport
@@ -50,10 +51,12 @@ def run_author_calibration(components: Components, *, quick: bool = False) -> di
     all_cases = cases(bank, answers)
     measured = measure_cases(grader, all_cases)
     authors = sorted({a.author for a in answers})
+    citation_fits = CitationFits(citation_rows(grader, all_cases), probe_vector(grader))
     held: dict[str, GradeReport] = {}  # answer id -> its report from the fold that held its author out
     for author in authors:
         train = [m for c, m in zip(all_cases, measured, strict=True) if _trains(c, author)]
-        fold = grader_with(grader, fit_calibration(train))
+        citations = citation_fits.fit(frozenset({author}))
+        fold = grader_with(grader, fit_calibration(train), citations)
         for case in (c for c in all_cases if c.answer.author == author):
             held[case.answer.id] = grade(fold, case)
     result = _summary(answers, [held[a.id] for a in answers], authors)

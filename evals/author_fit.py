@@ -14,6 +14,7 @@ from evals.calibration_fit import Measured
 from evals.grading_tune import fit_round, measure_text
 from interviewer.domain.bank import Bank, Question
 from interviewer.domain.rounds import parse_round
+from interviewer.grading.citations import CitationModel
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
 from interviewer.grading.scoring import RoundCalibration
@@ -55,12 +56,15 @@ def fit_calibration(measured: Sequence[Measured]) -> dict[str, RoundCalibration]
     return fitted
 
 
-def grader_with(grader: Grader, calibration: dict[str, RoundCalibration]) -> Grader:
-    """A grader like `grader` (same bank, embedding cache, guides) under another calibration."""
+def grader_with(
+    grader: Grader, calibration: dict[str, RoundCalibration], citations: CitationModel | None = None
+) -> Grader:
+    """A grader like `grader` (same bank, embedding cache, guides) under another calibration and,
+    when given, another citation model."""
     thresholds = replace(
         grader.analyzer.thresholds, rounds={**grader.analyzer.thresholds.rounds, **calibration}
     )
-    analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds)
+    analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds, citations or grader.analyzer.citations)
     return Grader(grader.bank, analyzer, grader.guides.retriever)
 
 

@@ -102,12 +102,12 @@ def _evidence_scores(
         if not answer.criteria:  # the house ladders carry no evidence labels
             continue
         for criterion_id in answer.criteria:
-            spans = [_span(answer.text, q) for q in by_criterion.get(criterion_id, [])]
-            truth = [_span(answer.text, e.quote) for e in answer.evidence if criterion_id in e.criteria]
+            spans = [quote_span(answer.text, q) for q in by_criterion.get(criterion_id, [])]
+            truth = [quote_span(answer.text, e.quote) for e in answer.evidence if criterion_id in e.criteria]
             quoted += len(spans)
-            right += sum(any(_same(s, t) for t in truth) for s in spans)
+            right += sum(any(same_evidence(s, t) for t in truth) for s in spans)
             labelled += len(truth)
-            found += sum(any(_same(s, t) for s in spans) for t in truth)
+            found += sum(any(same_evidence(s, t) for s in spans) for t in truth)
     labelled_answers = any(answer.criteria for answer, _ in cited)
     return {  # None: these answers carry no evidence labels (the house ladders)
         "evidence_precision": (round(right / quoted, 4) if quoted else 1.0) if labelled_answers else None,
@@ -117,12 +117,14 @@ def _evidence_scores(
     }
 
 
-def _span(text: str, quote: str) -> tuple[int, int]:
+def quote_span(text: str, quote: str) -> tuple[int, int]:
+    """Character range of `quote` in `text`, (-1, -1) when it is not there."""
     start = text.find(quote)
     return (start, start + len(quote)) if start >= 0 else (-1, -1)
 
 
-def _same(a: tuple[int, int], b: tuple[int, int]) -> bool:
+def same_evidence(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two ranges overlap by at least MIN_OVERLAP of the shorter one."""
     if a[0] < 0 or b[0] < 0:
         return False
     shared = min(a[1], b[1]) - max(a[0], b[0])

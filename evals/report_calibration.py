@@ -33,6 +33,7 @@ def calibration_markdown(result: Mapping[str, Any]) -> str:
     lines += ["", "![held-out confusion matrix](calibration_confusion.png)"]
     lines += ["", "Targets: " + ", ".join(f"{k} {fmt(v)}" for k, v in result["targets"].items()), ""]
     lines += _second_pass(result.get("second_pass", {}))
+    lines += ["", *_evidence_note(result)]
     errors = result["held_out"]["signed_error_by_level"].items()
     lines += ["", "Signed error (score − label) by label level, held-out authors: "
               + ", ".join(f"{k}: {fmt(v)}" for k, v in errors)]  # fmt: skip
@@ -55,3 +56,24 @@ def _second_pass(second: Mapping[str, Any]) -> list[str]:
         f"QWK {fmt(criteria['qwk'])}; evidence precision {fmt(evidence['evidence_precision'])}, "
         f"recall {fmt(evidence['evidence_recall'])} (second pass against the first)."
     ]
+
+
+def _evidence_note(result: Mapping[str, Any]) -> list[str]:
+    """How the quoted evidence was chosen and how far it is from the targets and the human ceiling."""
+    held = result["held_out"]
+    ceiling = result.get("second_pass", {}).get("evidence", {})
+    text = (
+        "Evidence (the sentences quoted under each criterion) comes from a per-criterion citation model "
+        "(`python -m evals.evidence_fit`); for each held-out author it is trained, and its threshold "
+        "chosen, on the other authors only. Held-out evidence precision "
+        f"{fmt(held['evidence_precision'])}, recall {fmt(held['evidence_recall'])}, against targets "
+        f"{fmt(result['targets']['evidence_precision'])} / {fmt(result['targets']['evidence_recall'])}."
+    )
+    if ceiling.get("evidence_precision") is not None:
+        text += (
+            f" Two human labellers agree at precision {fmt(ceiling['evidence_precision'])}, recall "
+            f"{fmt(ceiling['evidence_recall'])}: the precision target is above what people reach, and the "
+            "deterministic layer stays well below both; the threshold favours precision (F0.5), since a "
+            "quote under the wrong criterion costs more trust than a missing one."
+        )
+    return [text]

@@ -20,6 +20,7 @@ from interviewer.domain.bank import Bank, load_bank
 from interviewer.domain.problems import ProblemFile, load_problem_files
 from interviewer.domain.rounds import Round
 from interviewer.errors import ConfigError, InputError
+from interviewer.grading.citations import load_citation_model
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
 from interviewer.grading.judge import expectations
@@ -83,7 +84,9 @@ class Components:
 
     def analyzer(self) -> EvidenceAnalyzer:
         """The evidence layer, with its embedding cache: one per process."""
-        return self._once("analyzer", lambda: EvidenceAnalyzer(self.embedder()))
+        return self._once(
+            "analyzer", lambda: EvidenceAnalyzer(self.embedder(), citations=load_citation_model())
+        )
 
     def vector_store(self, collection: str | None = None) -> VectorStore:
         """The vector store collection (embedded Chroma, or the server at MI_CHROMA_URL)."""

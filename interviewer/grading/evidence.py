@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interviewer.domain.bank import Criterion, Question, Rubric
+from interviewer.grading.citations import PROBE_TEXT, CitationModel, answer_features, criterion_key
 from interviewer.grading.embedding_cache import CachedEmbedder
 from interviewer.grading.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
 from interviewer.grading.scoring import (
@@ -87,10 +88,17 @@ SENTENCE_BATCH = 8  # length-sorted mini-batches of a few sentences pad less tha
 class EvidenceAnalyzer:
     """Finds evidence for a question's key points and a rubric's criteria in a candidate's text."""
 
-    def __init__(self, embedder: Embedder, thresholds: EvidenceThresholds | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        thresholds: EvidenceThresholds | None = None,
+        citations: CitationModel | None = None,
+    ) -> None:
         self.embedder = embedder
         self.thresholds = thresholds or EvidenceThresholds()
         self.cache = CachedEmbedder(embedder, mini_batch=SENTENCE_BATCH)
+        self.citations = citations
+        self._citations_fit: bool | None = None  # whether `citations` was trained on this embedder
 
     def analyze(
         self,
@@ -105,9 +113,7 @@ class EvidenceAnalyzer:
         prompt = question_text or (question.prompt if question else "")
         sentences = tuple(Span(t, a, b) for t, a, b in split_sentences(text))
         injected = injection_spans(text)
-        usable = _first_occurrences(
-            [s for s in sentences if not any(a < s.end and b > s.start for a, b in injected)]
-        )
+        usable = usable_sentences(sentences, injected)
         if not usable:
             flags = detect_flags(FlagInputs(text, 1.0, 1.0, 0), self.thresholds.flags)
             flags = (INJECTION, *flags) if injected else flags
@@ -125,12 +131,14 @@ class EvidenceAnalyzer:
         ]  # fmt: skip
         detail = min(1.0, word_count(content) / self.thresholds.detail_words)
         criteria = {}
+        cited = self.cited_sentences(rubric, usable, sent_vecs, points)
         for c in rubric.criteria:
             features, spans = self.criterion_features(c, usable, sent_vecs, points, signals)
             strength = criterion_strength(features, coverage, detail, calibration)
             if not spans and has_evidence(features, coverage):
                 spans = _key_point_spans(features, kp_matches)
             level = level_for(strength, bool(spans), calibration)
+            spans = cited.get(c.id, spans)  # what is quoted; the level keeps its own evidence rule
             criteria[c.id] = CriterionEvidence(c.id, round(strength, 4), level, spans)
         topicality = self._topicality(prompt, points, sent_vecs)
         covered = sum(k.covered for k in kp_matches)
@@ -153,6 +161,35 @@ class EvidenceAnalyzer:
         """Embeddings of `texts`, cached per text: rubric texts and key points repeat on every answer,
         and during an interview so do the candidate's sentences from earlier turns."""
         return self.cache.embed(texts)
+
+    def cited_sentences(
+        self, rubric: Rubric, sentences: list[Span], sent_vecs: np.ndarray, points: list[str]
+    ) -> dict[str, tuple[Span, ...]]:
+        """Per criterion id: the sentences the citation model quotes for it, most probable first
+        (empty when there is no model for this embedder; the similarity rule then quotes)."""
+        model = self.citation_model()
+        if model is None:
+            return {}
+        features = self.citation_features(rubric, sentences, sent_vecs, points)
+        chosen = model.cite(features)
+        keys = {criterion_key(rubric.id, c.id): c.id for c in rubric.criteria}
+        return {keys[k]: tuple(sentences[i] for i in rows) for k, rows in chosen.items()}
+
+    def citation_features(
+        self, rubric: Rubric, sentences: list[Span], sent_vecs: np.ndarray, points: list[str]
+    ) -> dict[str, np.ndarray]:
+        """The citation model's features of each sentence, per criterion key."""
+        crit_vecs = [self.vectors(criterion_texts(c)) for c in rubric.criteria]
+        kp_vecs = self.vectors(points) if points else np.zeros((0, sent_vecs.shape[1]), dtype=np.float32)
+        return answer_features(rubric, [s.text for s in sentences], sent_vecs, crit_vecs, kp_vecs)
+
+    def citation_model(self) -> CitationModel | None:
+        """The citation model when it was trained on this analyzer's embedder, else None."""
+        if self.citations is None:
+            return None
+        if self._citations_fit is None:
+            self._citations_fit = self.citations.matches(self.vectors([PROBE_TEXT])[0])
+        return self.citations if self._citations_fit else None
 
     def _key_point_scores(
         self, points: list[str], sentences: list[Span], sent_vecs: np.ndarray
@@ -235,6 +272,13 @@ def _key_point_spans(features: CriterionFeatures, matches: list[KeyPointMatch]) 
     )
     spans = sorted({s for m in ranked[:2] for s in m.spans[:1]}, key=lambda s: s.start)
     return tuple(spans)
+
+
+def usable_sentences(sentences: Sequence[Span], injected: Sequence[tuple[int, int]]) -> list[Span]:
+    """The sentences that count as evidence: none touching a grader instruction, each only once."""
+    return _first_occurrences(
+        [s for s in sentences if not any(a < s.end and b > s.start for a, b in injected)]
+    )
 
 
 def _first_occurrences(sentences: list[Span]) -> list[Span]:

@@ -21,6 +21,7 @@ from interviewer.errors import ConfigError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
 from interviewer.interview.engine import Interviewer
+from interviewer.interview.topicality import TopicJudge
 from interviewer.ports import ChatModel, Embedder
 from interviewer.settings import Settings
 
@@ -146,6 +147,7 @@ class Components:
             max_follow_ups=settings.max_follow_ups,
             seed=settings.seed,
             max_answer_chars=settings.max_answer_chars,
+            topic_judge=TopicJudge(self.analyzer(), self.bank()),
         )
 
     def stores(self) -> tuple[SessionStore, UserStore]:

@@ -99,6 +99,7 @@ SYSTEM_DESIGN = RoundFlow(
         ),
     ),
     structural_first=False,
+    paced=True,
 )
 
 BEHAVIORAL = RoundFlow(

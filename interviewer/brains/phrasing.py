@@ -224,7 +224,8 @@ def concepts_in(text: str, extra_terms: Iterable[str] = ()) -> list[str]:
 
 
 # A keyword starting with one of these is a clause, not a concept ("so that", "after launch").
-_LEADING_STOP = STOPWORDS | {"after", "before", "less", "every"}
+_LEADING_STOP = STOPWORDS | {"after", "before", "less", "every", "per", "instead", "rather"}
+_TRAILING_STOP = STOPWORDS | {"than", "of", "to"}
 _GENERIC_TEXT = """problem model team launch project goal data result results impact users user customers risk
     priority context situation decision decided approach metric metrics cost revenue time plan"""
 _GENERIC = frozenset(_GENERIC_TEXT.split())
@@ -234,6 +235,8 @@ def _usable_term(term: str) -> bool:
     """Rubric keywords that read well as "You mentioned X": technical noun phrases, not fillers."""
     words = term.lower().split()
     if not words or len(term) < 3 or words[0] in _LEADING_STOP or term.lower() in _GENERIC:
+        return False
+    if words[-1] in _TRAILING_STOP:
         return False
     if words[0].endswith(("ed", "ing", "ify", "ize")) and len(words) > 1:
         return False

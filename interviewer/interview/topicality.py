@@ -30,7 +30,7 @@ class TopicJudge:
         vectors: Vectors,
         bank: Bank,
         *,
-        margin: float = 0.10,
+        margin: float = 0.20,
         other_at_least: float = 0.42,
         min_words: int = 20,
         said_at: float = 0.55,

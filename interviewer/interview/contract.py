@@ -54,6 +54,8 @@ class InterviewEngine(Protocol):
         session_id: str | None = None,
         brain: str | None = None,
         seed: int | None = None,
+        question_id: str | None = None,
+        minutes: int | None = None,
     ) -> SessionState: ...
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState: ...

@@ -31,7 +31,8 @@ _TOPIC_CUES: dict[str, re.Pattern[str]] = {
         r"annotat|features",
         "team": r"team|people|engineers|humans?\b|reviewers?|review|staff|analysts|agents|moderators|"
         r"nurses|sales reps|who (?:will|would|can)",
-        "constraints": r"(?<!latency )budget|cost|constrain|complian|privacy|regulat|hardware|gpus?\b|limits?\b|"
+        "constraints": r"(?<!latency )budget|cost|constrain|complian|privacy|regulat|hardware|"
+        r"gpus?\b|limits?\b|"
         r"allowed|deadline|legal|can we use|restrict",
         "out_of_scope": r"scope|should i (?:cover|include|focus|worry|also)|do i need to|need to cover|"
         r"focus on|leave out|ignore",

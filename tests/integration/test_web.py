@@ -170,7 +170,10 @@ def test_practise_this_question_again_opens_a_new_session_on_the_same_question(
     page.wait_for_function("document.querySelector('#report').hidden")
     page.locator("#transcript li").first.wait_for()
     opening = page.locator("#transcript li").first.inner_text()
-    listing = "async (key) => (await (await fetch('/v1/sessions?limit=5', {headers: {Authorization: 'Bearer ' + key}})).json()).items"
+    listing = (
+        "async (key) => (await (await fetch('/v1/sessions?limit=5',"
+        " {headers: {Authorization: 'Bearer ' + key}})).json()).items"
+    )
     newest, first = page.evaluate(listing, key)
     asked = _question_of_session(page, key, first["id"])
     assert _question_of_session(page, key, newest["id"]) == asked

@@ -70,7 +70,6 @@ FACT_LABELS = {
 }
 FACT_ANSWER = (
     "On {label}: {fact_lower} ",
-    "Good question. On {label}: {fact_lower} ",
     "For {label}, {fact_lower} ",
 )
 YOUR_CALL = (

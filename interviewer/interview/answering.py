@@ -109,7 +109,9 @@ def _probe_or_move_on(
         probe = plan_follow_up(
             flow=flow, question=question, rubric=rubric, evidence=evidence, progress=progress, text=text,
             rng=rng, session_lines=session_lines, force_phase=nudge,
-            answered=_answered_check(engine, progress, question, evidence),
+            answered=_answered_check(
+                engine, progress, question, evidence, [*progress.asked_texts, *session_lines]
+            ),
         )  # fmt: skip
         if probe is not None:
             progress.follow_ups += 1
@@ -136,7 +138,11 @@ def _probe_or_move_on(
 
 
 def _answered_check(
-    engine: AnswerEngine, progress: QuestionProgress, question: Question | None, evidence: Evidence | None
+    engine: AnswerEngine,
+    progress: QuestionProgress,
+    question: Question | None,
+    evidence: Evidence | None,
+    asked: list[str],
 ) -> Callable[[str], bool] | None:
     """Whether a candidate follow-up line asks what the conversation already answered (None: no judge)."""
     judge = engine.topic_judge
@@ -144,7 +150,7 @@ def _answered_check(
         return None
     sentences = [s.text for s in evidence.sentences]
     covered = set(progress.covered)
-    return lambda line: judge.answered(line, sentences, question, covered)
+    return lambda line: judge.answered(line, sentences, question, covered, asked)
 
 
 def remember_coverage(progress: QuestionProgress, evidence: Evidence | None) -> None:

@@ -77,6 +77,8 @@ def answer_questions(
     seen: set[str] = set()
     for sentence in candidate_questions(text):
         topics = [t for t in topics_of(sentence) if t != "context"] or ["context"]
+        if "context" in safe and not any(t in safe for t in topics):
+            topics = ["context"]  # nothing specific is defined: the general scope answers it
         for topic in topics:
             if topic in seen:
                 continue

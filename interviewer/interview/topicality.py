@@ -34,7 +34,7 @@ class TopicJudge:
         other_at_least: float = 0.42,
         min_words: int = 20,
         said_at: float = 0.55,
-        leads_to_at: float = 0.35,
+        leads_to_at: float = 0.30,
     ) -> None:
         self.embed = vectors
         self.bank = bank
@@ -45,12 +45,18 @@ class TopicJudge:
         self.leads_to_at = leads_to_at  # a line this close to a key point leads toward it
 
     def answered(
-        self, line: str, sentences: Sequence[str], question: Question | None, covered: set[str]
+        self,
+        line: str,
+        sentences: Sequence[str],
+        question: Question | None,
+        covered: set[str],
+        asked: Sequence[str] = (),
     ) -> bool:
         """Whether a line asks what the candidate already said (directly, or via a covered key point)."""
         line_vec = self.embed.vectors([line])
-        if sentences and float((self.embed.vectors(list(sentences)) @ line_vec.T).max()) >= self.said_at:
-            return True
+        for texts in (sentences, asked):  # said by the candidate, or a near-repeat of a line already asked
+            if texts and float((self.embed.vectors(list(texts)) @ line_vec.T).max()) >= self.said_at:
+                return True
         if question is None:
             return False
         sims = (self.embed.vectors(list(question.key_points)) @ line_vec.T)[:, 0]

@@ -32,7 +32,9 @@ class AlwaysOff:
     def off_question(self, answer: str, question: object) -> bool:
         return True
 
-    def answered(self, line: str, sentences: object, question: object, covered: object) -> bool:
+    def answered(
+        self, line: str, sentences: object, question: object, covered: object, asked: object
+    ) -> bool:
         return False
 
 

@@ -206,3 +206,25 @@ def test_the_llm_prompt_carries_the_facts_and_the_engine_decisions(sd_bank: Bank
     user = build_messages(move, ctx)[1].content
     assert "## Facts you may share" in user and "Under 100 ms per request." in user
     assert f'"{FACTS.scale}"' in user and "move on to serving" in user and "neutral transition" in user
+
+
+def test_the_nudge_is_worded_when_the_candidate_dwells_in_one_phase(sd_bank: Bank) -> None:
+    interviewer = make_interviewer(sd_bank, max_follow_ups=3)
+    state = interviewer.start(SD, seed=6)
+    state = say(
+        interviewer, state, "Labels come from clicks in the logs, and the features are signals."
+    ).state
+    reply = say(interviewer, state, "More features: embeddings of the catalogue and sampled negatives.")
+    assert reply.kind == "follow_up" and reply.state.questions[0].phase_turns[-2:] == ["data", "data"]
+    assert "move on to model choice" in reply.text or "talk about model choice" in reply.text, reply.text
+    assert reply.state.turns[-1].target == "phase:model"
+
+
+def test_repeat_after_a_redirect_gives_the_main_question(sd_bank: Bank) -> None:
+    interviewer = make_interviewer(sd_bank, topic_judge=AlwaysOff())
+    state = interviewer.start(SD, seed=3)
+    state = say(
+        interviewer, state, "I would build a recommender with two towers and an ANN index for items."
+    ).state
+    again = say(interviewer, state, "/repeat")
+    assert state.questions[0].prompt in again.text

@@ -18,7 +18,7 @@ METRICS = (
     ("wrap_up_concept_acks", "concept acknowledgements at the wrap-up", "0"),
 )
 COUNTS = ("conversations", "candidate_turns", "follow_ups", "clarifying_questions", "off_question_answers",
-          "concept_acks")  # fmt: skip
+          "concept_acks", "wrap_ups_judged")  # fmt: skip
 
 
 def listening_markdown(result: Mapping[str, Any]) -> str:

@@ -76,7 +76,7 @@ def test_rates_and_the_report_section() -> None:
 
 
 @pytest.mark.slow
-def test_the_quick_listening_eval_meets_the_issue_targets(bank: Bank, real_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_listening_eval_meets_the_issue_targets(bank: Bank, real_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from evals.listening import run_listening_eval
     from evals.thresholds import evaluate
     from interviewer.composition import Components
@@ -84,6 +84,6 @@ def test_the_quick_listening_eval_meets_the_issue_targets(bank: Bank, real_embed
 
     components = Components(load_settings(data_dir=tmp_path / "data"), embedder=real_embedder, bank=bank)
     result = run_listening_eval(components, quick=True)
-    assert result["overall"]["conversations"] == 20 and result["held_out"]["conversations"] == 5
+    assert result["overall"]["conversations"] >= 40 and result["held_out"]["conversations"] >= 10
     outcomes = evaluate("listening", result, quick=True)
     assert outcomes and all(o.passed for o in outcomes), [o.check.describe() for o in outcomes if o.failed]

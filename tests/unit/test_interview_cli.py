@@ -136,6 +136,7 @@ def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  
     assert state.answers_for(0) == ["It works by \nsharding the zebra index."]
     assert "empty message" in output  # the blank line was refused, not sent
     assert "Interviewer:" in output and "Feedback" in output
+    assert "00:0" in output and "phase: " in output  # elapsed time and the round phase under a reply
     assert len(saved) == 6  # each candidate turn and each reply committed
 
 

@@ -108,6 +108,7 @@ def test_full_interview_to_the_report_and_history(server: tuple[ThreadedServer, 
     page.get_by_label("Round to chart").select_option("ml-system-design")
     page.locator("#chart svg circle").first.wait_for()
     assert page.locator("#progress-table tbody tr").count() == 1
+    page.locator("#sessions li").first.wait_for()  # the session list is a second request after the chart
     assert page.locator("#sessions li").count() == 1
 
 

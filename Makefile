@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export RAGAS_DO_NOT_TRACK := true
 
-.PHONY: setup run test test-quick lint typecheck check eval eval-quick bench stack clean
+.PHONY: setup run test test-quick lint typecheck check eval eval-quick bench stack clean listening-transcripts
 
 setup: $(STAMP)
 
@@ -58,6 +58,10 @@ eval: setup
 
 eval-quick: setup
 	$(BIN)/mock-interviewer eval all --quick --report data/eval-quick
+
+# One offline transcript per round showing the interviewer listening (issue 11).
+listening-transcripts: setup
+	$(BIN)/python -m evals.listening_transcripts
 
 bench: setup
 	$(BIN)/mock-interviewer bench --out docs/bench/results.json

@@ -19,7 +19,7 @@ from api.errors import ApiError, error_parts
 from api.schemas import ReplyOut, ReplyText, SessionCreate, SessionOut, session_out
 from interviewer.domain.rounds import ROUND_NAMES, Level, Round, parse_round
 from interviewer.domain.session import SessionState
-from interviewer.errors import ConfigError
+from interviewer.errors import ConfigError, InputError
 from interviewer.interview.contract import InterviewEngine, Reply
 from interviewer.store import Change, IdempotencyKey, Recorded, User
 
@@ -69,9 +69,14 @@ def start_session(
             seen_question_ids=services.sessions.seen_question_ids(user.id),
             brain=request.brain,
             question_id=request.question_id,
+            minutes=request.minutes,
         )
     except ConfigError as exc:  # e.g. brain "llm" without MI_LLM_BASE_URL
         raise ApiError(422, "brain_unavailable", str(exc)) from None
+    except InputError as exc:
+        if request.question_id is None:
+            raise
+        raise ApiError(422, "unknown_question", f"{exc} (or GET /v1/questions)") from None
     out = session_out(state)
     response = None if key is None else Recorded(201, out.model_dump_json())
     services.sessions.create(user.id, state, key=key, response=response)

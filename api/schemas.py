@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.domain.report import GradeReport, SessionReport
 from interviewer.domain.session import SessionState, Turn
+from interviewer.interview.pacing import elapsed_seconds, phase_name
 from interviewer.practice.plan import StudyPlan
 
 
@@ -24,7 +26,10 @@ class SessionCreate(BaseModel):
     level: str | None = Field(None, max_length=20, description="junior | mid | senior | staff")
     topic: str | None = Field(None, max_length=100)
     brain: Literal["offline", "llm"] | None = None
-    question_id: str | None = Field(None, max_length=200, description="A bank question to ask first")
+    question_id: str | None = Field(
+        None, max_length=200, description="Practise this bank question (ids: GET /v1/questions)"
+    )
+    minutes: int | None = Field(None, ge=1, le=240, description="Time box: the session wraps up after this")
 
 
 class MessageCreate(BaseModel):
@@ -60,6 +65,10 @@ class SessionOut(BaseModel):
     events: list[EventOut] = []
     question_count: int
     report: SessionReport | None = None
+    question_id: str | None = Field(None, description="The bank question being discussed (or last discussed)")
+    elapsed_seconds: int | None = None
+    phase: str | None = Field(None, description="The round phase being discussed, e.g. serving")
+    time_box_minutes: int | None = None
 
 
 class ReplyText(BaseModel):
@@ -222,6 +231,10 @@ def session_out(state: SessionState) -> SessionOut:
         events=[EventOut(kind=e.kind, turn_index=e.turn_index) for e in state.events],
         question_count=len(state.questions),
         report=state.report,
+        question_id=state.questions[-1].question_id if state.questions else None,
+        elapsed_seconds=elapsed_seconds(state, time.time()),
+        phase=phase_name(state),
+        time_box_minutes=state.time_box_minutes,
     )
 
 

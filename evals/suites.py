@@ -82,11 +82,16 @@ def _run_coding(components: Components, options: EvalOptions) -> dict[str, Any]:
     return result
 
 
+def _run_listening(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.listening", "run_listening_eval")(components, quick=options.quick))
+
+
 RUNNERS: dict[str, Runner] = {
     "retrieval": _run_retrieval,
     "grading": _run_grading,
     "calibration": _run_calibration,
     "simulate": _run_simulate,
+    "listening": _run_listening,
     "faithfulness": _run_faithfulness,
     "coding": _run_coding,
 }

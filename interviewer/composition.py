@@ -26,6 +26,7 @@ from interviewer.grading.grader import Grader
 from interviewer.grading.judge import expectations
 from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
+from interviewer.interview.topicality import TopicJudge
 from interviewer.ports import ChatModel, CodeLinter, CodeRunner, Embedder
 from interviewer.settings import Settings
 
@@ -157,6 +158,7 @@ class Components:
             max_follow_ups=settings.max_follow_ups,
             seed=settings.seed,
             max_answer_chars=settings.max_answer_chars,
+            topic_judge=TopicJudge(self.analyzer(), self.bank()),
         )
 
     def code_runner(self) -> CodeRunner:

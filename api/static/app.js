@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { key: "", session: null, busy: false };
+const state = { key: "", session: null, busy: false, openedAt: null };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -76,17 +76,52 @@ function setBusy(busy) {
   for (const id of ["send", "hint", "skip", "end", "start"]) $(id).disabled = busy;
 }
 
-async function startSession(event) {
-  event.preventDefault();
+// Elapsed time (ticking locally from the server's figure), the round phase and the time box.
+function showPace(session) {
+  if (session.elapsed_seconds !== null && session.elapsed_seconds !== undefined) {
+    state.openedAt = Date.now() - session.elapsed_seconds * 1000;
+  }
+  state.phase = session.phase;
+  state.timeBox = session.time_box_minutes;
+  renderPace();
+}
+
+function renderPace() {
+  if (state.openedAt === null) return;
+  const seconds = Math.max(0, Math.floor((Date.now() - state.openedAt) / 1000));
+  const clock = `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  const parts = [`Elapsed ${clock}`];
+  if (state.phase) parts.push(`phase: ${state.phase}`);
+  if (state.timeBox) parts.push(`time box ${state.timeBox} min`);
+  $("pace").textContent = parts.join(" · ");
+}
+
+function sessionRequest() {
   const body = { round: $("round").value };
   if ($("company").value.trim()) body.company = $("company").value.trim();
   if ($("level").value) body.level = $("level").value;
+  if ($("minutes").value) body.minutes = Number($("minutes").value);
+  return body;
+}
+
+async function startSession(event) {
+  event.preventDefault();
+  await openSession(sessionRequest());
+}
+
+// "Practise this question again": a new session of the same round opening on that question.
+async function practiseAgain(round, questionId) {
+  await openSession({ round, question_id: questionId });
+}
+
+async function openSession(body) {
   setBusy(true);
   try {
     state.session = await postOnce("/v1/sessions", body);
     $("report").hidden = true;
     $("chat").hidden = false;
     renderTranscript(state.session);
+    showPace(state.session);
     setStatus(`Session started: ${state.session.round}`);
     $("answer").focus();
   } catch (err) {
@@ -133,6 +168,7 @@ async function send(content) {
     const done = await withRetries(setStatus, () => streamReply(content, key, target));
     target.textContent = done.reply.text;
     state.session = done.session;
+    showPace(done.session);
     const note = standInNote(done.session, done.session.turns[done.session.turns.length - 1]);
     if (note) target.previousElementSibling.textContent += note;
     if (done.ended) await showReport(done.report);
@@ -194,6 +230,13 @@ async function showReport(report) {
   box.append(scores);
   for (const section of report.details || []) box.append(folded(section.title, section.lines));
   if (report.flags && report.flags.length) box.append(el("p", { className: "muted", textContent: `Flags: ${report.flags.join(", ")}` }));
+  const round = state.session.round;
+  for (const q of (report.questions || []).filter((q) => q.question_id)) {
+    const again = el("button", { type: "button", className: "practise-again", textContent: "Practise this question again" });
+    again.setAttribute("aria-label", `Practise this question again: ${q.question}`);
+    again.addEventListener("click", () => practiseAgain(round, q.question_id));
+    box.append(el("p", {}, again));
+  }
   box.hidden = false;
   box.focus();
   setStatus("Session ended: feedback report ready");
@@ -363,4 +406,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $("history-round").addEventListener("change", renderRound);
   $("export-csv").addEventListener("click", () => exportProgress("csv"));
   $("export-json").addEventListener("click", () => exportProgress("json"));
+  setInterval(renderPace, 1000);
 });

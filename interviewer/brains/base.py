@@ -18,10 +18,19 @@ from interviewer.domain.session import SessionState
 
 
 @dataclass(frozen=True)
+class ClarifyingAnswer:
+    """A candidate's clarifying question and the engine's answer: the authored fact, or None = "your call"."""
+
+    topic: str  # scale|latency|data|team|constraints|out_of_scope|context (the Facts field asked about)
+    asked: str  # the candidate's sentence
+    fact: str | None
+
+
+@dataclass(frozen=True)
 class Move:
     """What the interviewer does next. `kind` is also the interviewer turn's kind."""
 
-    kind: str  # opening|follow_up|next_question|wrap_up|hint|repeat|help|unknown_command
+    kind: str  # opening|follow_up|next_question|wrap_up|hint|repeat|help|unknown_command|clarify|redirect
     question: str | None = None  # the main question being asked, repeated or moved to
     probe: str | None = None  # the follow-up line, or the hint text
     answer: str = ""  # the candidate's latest answer (acknowledgements reflect it)
@@ -32,6 +41,11 @@ class Move:
     question_total: int = 0
     summary: str = ""  # wrap-up: the short report summary
     early: bool = False  # wrap-up asked for by the candidate (/end) before the last question
+    # Listening (issue 11): decided by the engine, worded by every brain.
+    clarifications: tuple[ClarifyingAnswer, ...] = ()  # answers to the candidate's questions, said first
+    acknowledge: str | None = None  # a concept the candidate committed to (None: a neutral transition)
+    phase_nudge: str | None = None  # the round phase to move the candidate on to ("serving")
+    time_up: bool = False  # wrap-up because the session's time box ran out
 
 
 @dataclass

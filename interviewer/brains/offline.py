@@ -52,22 +52,36 @@ class OfflineBrain:
             if move.probe is None:
                 return phrasing.pick(rng, phrasing.HINT_EXHAUSTED)
             return phrasing.pick(rng, phrasing.HINT).format(hint=move.probe)
+        answers = "".join(phrasing.clarification_answer(rng, c.topic, c.fact) for c in move.clarifications)
+        if move.kind == "clarify":
+            return answers + phrasing.pick(rng, phrasing.CLARIFY_HANDBACK)
+        if move.kind == "redirect":
+            return answers + phrasing.pick(rng, phrasing.REDIRECT).format(question=move.question)
         ack = self._ack(move, ctx)
         if move.kind == "follow_up":
-            return move.note + phrasing.pick(rng, phrasing.FOLLOW_UP).format(ack=ack, probe=move.probe)
+            nudge = self._nudge(move, ctx)
+            lead = ack + answers + nudge
+            return move.note + phrasing.pick(rng, phrasing.FOLLOW_UP).format(ack=lead, probe=move.probe)
         if move.kind == "next_question":
             return move.note + phrasing.pick(rng, phrasing.NEXT_QUESTION).format(
-                ack=ack, question=move.question
+                ack=ack + answers, question=move.question
             )
         if move.kind == "wrap_up":
-            templates = phrasing.WRAP_UP_EARLY if move.early else phrasing.WRAP_UP
+            templates: tuple[str, ...] = phrasing.WRAP_UP_EARLY if move.early else phrasing.WRAP_UP
+            templates = phrasing.WRAP_UP_TIME if move.time_up else templates
             line = move.note + phrasing.pick(rng, templates).format(ack=ack)
             return line + ("\n\n" + move.summary if move.summary else "")
         raise ValueError(f"unknown move kind {move.kind!r}")
 
+    def _nudge(self, move: Move, ctx: BrainContext) -> str:
+        if move.phase_nudge is None:
+            return ""
+        return phrasing.pick(ctx.rng, phrasing.PHASE_NUDGE).format(phase=move.phase_nudge)
+
     def _ack(self, move: Move, ctx: BrainContext) -> str:
+        """The committed concept the engine chose, else a neutral transition; no concept at wrap-up."""
         if not move.answer or move.note:
             return ""
-        previous = ctx.state.last_interviewer_turn()
-        avoid = previous.text if previous is not None else ""
-        return phrasing.acknowledgement(ctx.rng, move.answer, ctx.ack_terms, avoid=avoid)
+        if move.kind == "wrap_up":
+            return phrasing.pick(ctx.rng, phrasing.ACK_PLAIN)
+        return phrasing.acknowledge_concept(ctx.rng, move.acknowledge)

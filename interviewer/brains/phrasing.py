@@ -59,6 +59,42 @@ WRAP_UP_EARLY = (
     "{ack}Of course, we can end here. Thank you for working through it with me.",
     "{ack}No problem, let's wrap up now. Thanks for talking it through.",
 )
+FACT_LABELS = {
+    "scale": "scale",
+    "latency": "latency",
+    "data": "the data",
+    "team": "the team",
+    "constraints": "constraints",
+    "out_of_scope": "scope",
+    "context": "that",
+}
+FACT_ANSWER = (
+    "On {label}: {fact_lower} ",
+    "For {label}, {fact_lower} ",
+)
+YOUR_CALL = (
+    "On {label}: that's your call. State your assumption and go with it. ",
+    "I'll leave {label} to you: state your assumption and carry on. ",
+)
+CLARIFY_HANDBACK = (
+    "Go ahead when you're ready.",
+    "Over to you.",
+    "With that, how would you approach it?",
+)
+REDIRECT = (
+    "I think that answer is about a different problem from the one I asked, so let me bring us back. "
+    "The question is: {question}",
+    "Let me stop you there: that sounds like a neighbouring problem rather than this one. "
+    "Back to the question: {question}",
+)
+PHASE_NUDGE = (
+    "We've spent a while on this part; let's talk about {phase}. ",
+    "In the interest of time, let's move on to {phase}. ",
+)
+WRAP_UP_TIME = (
+    "{ack}We've reached the time box for this session, so let's stop here. Thanks for your time.",
+    "{ack}That's our time. Thanks for working through it with me.",
+)
 HINT = (
     "Here's a nudge: {hint}",
     "A hint, then: {hint}",
@@ -187,7 +223,8 @@ def concepts_in(text: str, extra_terms: Iterable[str] = ()) -> list[str]:
 
 
 # A keyword starting with one of these is a clause, not a concept ("so that", "after launch").
-_LEADING_STOP = STOPWORDS | {"after", "before", "less", "every"}
+_LEADING_STOP = STOPWORDS | {"after", "before", "less", "every", "per", "instead", "rather"}
+_TRAILING_STOP = STOPWORDS | {"than", "of", "to"}
 _GENERIC_TEXT = """problem model team launch project goal data result results impact users user customers risk
     priority context situation decision decided approach metric metrics cost revenue time plan"""
 _GENERIC = frozenset(_GENERIC_TEXT.split())
@@ -197,6 +234,8 @@ def _usable_term(term: str) -> bool:
     """Rubric keywords that read well as "You mentioned X": technical noun phrases, not fillers."""
     words = term.lower().split()
     if not words or len(term) < 3 or words[0] in _LEADING_STOP or term.lower() in _GENERIC:
+        return False
+    if words[-1] in _TRAILING_STOP:
         return False
     if words[0].endswith(("ed", "ing", "ify", "ize")) and len(words) > 1:
         return False
@@ -211,11 +250,17 @@ def _as_mentioned(concept: str) -> str:
     return concept
 
 
-def acknowledgement(rng: random.Random, answer: str, extra_terms: Iterable[str] = (), avoid: str = "") -> str:
-    """A brief, non-judging acknowledgement that names a concept from `answer` when there is one."""
-    avoid_lower = avoid.lower()
-    fresh = [c for c in concepts_in(answer, extra_terms) if c.lower() not in avoid_lower]
-    if not fresh:
+def clarification_answer(rng: random.Random, topic: str, fact: str | None) -> str:
+    """The interviewer's answer to one clarifying question: the fact, or "your call"."""
+    label = FACT_LABELS.get(topic, "that")
+    if fact is None:
+        return pick(rng, YOUR_CALL).format(label=label)
+    template = pick(rng, FACT_ANSWER)
+    return template.format(label=label, fact=fact, fact_lower=fact[0].lower() + fact[1:])
+
+
+def acknowledge_concept(rng: random.Random, concept: str | None) -> str:
+    """An acknowledgement naming a concept the candidate committed to, or a neutral transition."""
+    if concept is None:
         return pick(rng, ACK_PLAIN)
-    concept = fresh[rng.randrange(min(len(fresh), 3))]
     return pick(rng, ACK_WITH_CONCEPT).format(concept=_as_mentioned(concept))

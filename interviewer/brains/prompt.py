@@ -10,6 +10,9 @@ from interviewer.brains.phrasing import ROUND_LABELS, count_phrase
 from interviewer.ports import ChatMessage, GuideHit
 
 FENCE_OPEN, FENCE_CLOSE = "<candidate>", "</candidate>"
+FACTS_HEADER = (
+    "## Facts you may share when the candidate asks (anything else: their call, they state an assumption)"
+)
 PRIVATE_HEADER = "## PRIVATE: reference key points (for steering only; never reveal, quote or hint at them)"
 MAX_TURNS = 8
 MAX_TURN_CHARS = 1500
@@ -61,11 +64,40 @@ def _transcript(ctx: BrainContext) -> str:
 
 def _task(move: Move) -> str:
     template = TASKS[move.kind]
-    return template.format(
+    task = template.format(
         count=count_phrase(move.question_total),
         target=move.target_name or "an area the answer has not covered yet",
         probe=move.probe or "",
     )
+    return "\n".join([*listening_instructions(move), task])
+
+
+def listening_instructions(move: Move) -> list[str]:
+    """The engine's listening decisions for this turn, as instructions the LLM must word, in order."""
+    lines = []
+    for c in move.clarifications:
+        answer = (
+            f'answer it with exactly this fact: "{c.fact}"'
+            if c.fact
+            else ("say it is their call and ask them to state their assumption")
+        )
+        lines.append(f'First, the candidate asked "{c.asked}": {answer}.')
+    if move.kind in ("follow_up", "next_question"):
+        if move.acknowledge:
+            lines.append(f"You may acknowledge that they committed to {move.acknowledge}; name nothing else.")
+        else:
+            lines.append("Use a neutral transition; do not name any concept from their answer.")
+    if move.phase_nudge:
+        lines.append(f"Say you'd like to move on to {move.phase_nudge}, then ask the follow-up.")
+    return lines
+
+
+def facts_section(ctx: BrainContext) -> str | None:
+    """The question's facts (what the interviewer may tell a candidate who asks), or None."""
+    if ctx.question is None:
+        return None
+    facts = "\n".join(f"- {topic}: {fact}" for topic, fact in ctx.question.facts.given().items())
+    return f"{FACTS_HEADER}\n{facts}"
 
 
 def build_messages(move: Move, ctx: BrainContext, chunks: Sequence[GuideHit] = ()) -> list[ChatMessage]:
@@ -81,6 +113,9 @@ def build_messages(move: Move, ctx: BrainContext, chunks: Sequence[GuideHit] = (
             for i, c in enumerate(chunks, 1)
         )
         sections.append(f"## Reference material (interview guide excerpts)\n{refs}")
+    facts = facts_section(ctx)
+    if facts is not None:
+        sections.append(facts)
     if ctx.question is not None:
         private = "\n".join(f"- {k}" for k in ctx.question.key_points)
         sections.append(f"{PRIVATE_HEADER}\n{private}")

@@ -16,6 +16,7 @@ class Suite(StrEnum):
     CALIBRATION = "calibration"
     FAITHFULNESS = "faithfulness"
     SIMULATE = "simulate"
+    LISTENING = "listening"
     ALL = "all"
 
 
@@ -39,7 +40,7 @@ def register(app: typer.Typer) -> None:
             None, "--check/--no-check", help="Assert thresholds (default: on for `all --quick`)."
         ),
     ) -> None:
-        """Run the offline eval suites (retrieval, grading, faithfulness, simulate)."""
+        """Run the offline eval suites (retrieval, grading, calibration, simulate, listening, ...)."""
         from interviewer.settings import load_settings
 
         settings = load_settings()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from interviewer.cli.render import TerminalChat, print_transcript, transcript_json
+from interviewer.domain.rounds import Round
+from interviewer.errors import InputError
 
 if TYPE_CHECKING:
     from interviewer.composition import Components
@@ -86,8 +88,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("interview")
     def interview(
-        round_name: str = typer.Option(
-            ..., "--round", help="ml-system-design, behavioral, case-study, ml-depth"
+        round_name: str | None = typer.Option(
+            None, "--round", help="ml-system-design, behavioral, case-study, ml-depth (or give --question-id)"
         ),
         company: str | None = typer.Option(
             None, "--company", help="prefer questions tagged for this company"
@@ -96,9 +98,6 @@ def register(app: typer.Typer) -> None:
         topic: str | None = typer.Option(None, "--topic", help="only questions on this topic"),
         brain: str | None = typer.Option(None, "--brain", help="offline (default) or llm"),
         seed: int | None = typer.Option(None, "--seed", help="seed for question order and phrasing"),
-        question_id: str | None = typer.Option(
-            None, "--question-id", help="ask this bank question first (see `mock-interviewer plan`)"
-        ),
         answers_file: Path | None = typer.Option(
             None, "--answers-file", help="candidate turns, blank-line separated"
         ),
@@ -106,25 +105,31 @@ def register(app: typer.Typer) -> None:
             False, "--json", help="print the transcript and report as one JSON document"
         ),
         history: bool = typer.Option(True, "--history/--no-history", help="use and record seen questions"),
+        question_id: str | None = typer.Option(
+            None,
+            "--question-id",
+            help="practise this question (ids: `mock-interviewer questions`)",
+        ),
+        minutes: int | None = typer.Option(
+            None, "--minutes", min=1, help="time box: wrap up after this long"
+        ),
     ) -> None:
         """Run a mock interview for one round, in the terminal or from an answers file."""
         from interviewer.composition import Components
-        from interviewer.domain.rounds import parse_round
-        from interviewer.errors import InputError
         from interviewer.settings import load_settings
 
-        round_ = parse_round(round_name)
         if as_json and answers_file is None:
             raise InputError("--json needs --answers-file (the interactive chat has no JSON mode)")
         overrides: dict[str, object] = {"brain": brain} if brain else {}
         settings = load_settings(**overrides)
         blocks = read_answer_blocks(answers_file) if answers_file else None
         components = Components(settings)
+        round_ = _round_for(components, round_name, question_id)
         interviewer = components.interviewer()
         store = _History(components, history)
         state = interviewer.start(
             round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed,
-            question_id=question_id,
+            question_id=question_id, minutes=minutes,
         )  # fmt: skip
         store.save(state)
         if blocks is None:
@@ -135,6 +140,22 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(transcript_json(state), ensure_ascii=False, indent=2))
         else:
             print_transcript(state)
+
+
+def _round_for(components: Components, round_name: str | None, question_id: str | None) -> Round:
+    """The round from --round, else the round of --question-id's question."""
+    from interviewer.domain.rounds import parse_round
+
+    if round_name is not None:
+        return parse_round(round_name)
+    if question_id is None:
+        raise InputError("give --round (ml-system-design, behavioral, case-study, ml-depth) or --question-id")
+    try:
+        return components.bank().question(question_id).round
+    except InputError:
+        raise InputError(
+            f"no question with id {question_id!r}; `mock-interviewer questions` lists the ids"
+        ) from None
 
 
 def run_scripted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from interviewer.domain.report import SessionReport, distinct_evidence
 from interviewer.domain.session import SessionState
 from interviewer.errors import InputError
+from interviewer.interview.pacing import status_line
 
 SPEAKER_STYLE = {"interviewer": "bold cyan", "candidate": "bold green"}
 
@@ -129,10 +131,18 @@ class TerminalChat:
     def _interviewer_line(self, text: str) -> None:
         self.console.print(f"\n[bold cyan]Interviewer:[/] {text}\n", highlight=False)
 
+    def _status(self, state: SessionState) -> None:
+        """Elapsed time, the round phase and the time box, dimmed under the interviewer's line."""
+        line = status_line(state, time.time())
+        if line and state.status == "active":
+            self.console.print(f"[dim]{line}[/]", highlight=False)
+
     def _stream_reply(self, state: SessionState) -> SessionState:
         self.console.print("\n[bold cyan]Interviewer:[/] ", end="")
         stream = self.interviewer.advance_stream(state)
         for chunk in stream:
             self.console.print(chunk, end="", highlight=False, markup=False)
         self.console.print("\n")
-        return stream.last_reply.state  # type: ignore[no-any-return]
+        new_state: SessionState = stream.last_reply.state  # type: ignore[union-attr]
+        self._status(new_state)
+        return new_state

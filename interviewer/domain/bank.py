@@ -33,6 +33,31 @@ class LevelRange(_Strict):
         return LEVEL_ORDER.index(self.min) <= LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(self.max)
 
 
+FACT_TOPICS = ("scale", "latency", "data", "team", "constraints", "out_of_scope", "context")
+
+
+class Facts(_Strict):
+    """What the interviewer tells a candidate who asks: given on request, never a key point."""
+
+    scale: str | None = None
+    latency: str | None = None
+    data: str | None = None
+    team: str | None = None
+    constraints: str | None = None
+    out_of_scope: str | None = None
+    context: str | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Facts:
+        if not self.given():
+            raise ValueError("facts: give at least one of " + ", ".join(FACT_TOPICS))
+        return self
+
+    def given(self) -> dict[str, str]:
+        """The defined facts by topic, in FACT_TOPICS order."""
+        return {t: v for t in FACT_TOPICS if (v := getattr(self, t))}
+
+
 class Question(_Strict):
     """One bank question. `key_points` and `model_answer` are private until feedback."""
 
@@ -46,6 +71,7 @@ class Question(_Strict):
     follow_ups: tuple[str, ...] = Field(min_length=2)
     key_points: tuple[str, ...] = Field(min_length=4)
     model_answer: str = Field(min_length=40)
+    facts: Facts
     rubric: str
 
     @field_validator("companies")

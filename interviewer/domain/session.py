@@ -45,6 +45,10 @@ class QuestionProgress(BaseModel):
     hints_used: int = 0
     hint_keys: list[str] = Field(default_factory=list)  # "criterion-id:level" of each hint given
     phases_covered: list[str] = Field(default_factory=list)  # round-flow phases seen in the answers
+    covered: list[str] = Field(default_factory=list)  # kp:<i>, criterion ids, phase:<id> covered in ANY turn
+    redirected: bool = False  # an off-question answer was pointed back to the question (once per question)
+    phase_turns: list[str] = Field(default_factory=list)  # the round phase each answer turn dwelt on
+    current_phase: str | None = None  # the phase being discussed (shown in the CLI and the web page)
 
     @property
     def skipped(self) -> bool:
@@ -77,6 +81,8 @@ class SessionState(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     report: SessionReport | None = None
+    started_at: float | None = None  # epoch seconds of the opening line (elapsed time, time box)
+    time_box_minutes: int | None = None  # wrap up once this much time has passed (None: no time box)
 
     def pending_candidate_turn(self) -> Turn | None:
         """The last candidate turn if no interviewer turn follows it (it still needs an answer)."""

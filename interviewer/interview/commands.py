@@ -34,7 +34,7 @@ class MoveMaker(Protocol):
     ) -> Evidence | None: ...
 
 
-ASKING_KINDS = ("opening", "next_question", "follow_up")
+ASKING_KINDS = ("opening", "next_question", "follow_up", "redirect")  # a redirect restates the question
 
 
 def decide_command(engine: MoveMaker, state: SessionState, command: str) -> Move:

@@ -55,6 +55,7 @@ class InterviewEngine(Protocol):
         brain: str | None = None,
         seed: int | None = None,
         question_id: str | None = None,
+        minutes: int | None = None,
     ) -> SessionState: ...
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState: ...

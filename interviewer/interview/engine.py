@@ -7,10 +7,10 @@ hints); a brain only words it. State is plain data (`SessionState`), changed on 
 from __future__ import annotations
 
 import random
-from collections.abc import Generator, Mapping
+import time
+from collections.abc import Callable, Generator, Mapping
 from typing import Protocol
 
-from interviewer.brains import phrasing
 from interviewer.brains.base import Brain, BrainContext, Move
 from interviewer.domain.bank import Bank, Question, Rubric
 from interviewer.domain.report import SessionReport
@@ -18,12 +18,11 @@ from interviewer.domain.rounds import Level, Round
 from interviewer.domain.session import QuestionProgress, SessionState, parse_command
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
-from interviewer.grading.redflags import INJECTION, is_injection
+from interviewer.interview.answering import decide_answer
 from interviewer.interview.commands import decide_command
 from interviewer.interview.contract import Reply, ReplyStream
-from interviewer.interview.planner import plan_follow_up
-from interviewer.interview.round_flows import flow_for
-from interviewer.interview.selection import choose_questions
+from interviewer.interview.selection import choose_questions, with_question_first
+from interviewer.interview.topicality import TopicJudge
 from interviewer.interview.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
@@ -48,6 +47,8 @@ class Interviewer:
         max_follow_ups: int = 3,
         seed: int = 0,
         max_answer_chars: int = 20_000,
+        topic_judge: TopicJudge | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if default_brain not in brains:
             raise ConfigError(f"brain {default_brain!r} is not configured; available: {', '.join(brains)}")
@@ -60,6 +61,8 @@ class Interviewer:
         self.max_follow_ups = max_follow_ups
         self.seed = seed
         self.max_answer_chars = max_answer_chars
+        self.topic_judge = topic_judge  # off-question detection (None: never redirect)
+        self.clock = clock
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -75,10 +78,12 @@ class Interviewer:
         brain: str | None = None,
         seed: int | None = None,
         question_id: str | None = None,
+        minutes: int | None = None,
     ) -> SessionState:
         """A new session with the first question asked (the interviewer's opening turn).
 
-        `question_id` asks that bank question first (the study plan's "practise next").
+        `question_id` opens on that bank question (an unknown id, or one of another round, is an
+        InputError); `minutes` is a time box after which the session wraps up.
         """
         level_ = _parse_level(level)
         brain_name = brain or self.default_brain
@@ -90,14 +95,13 @@ class Interviewer:
             self.bank, round_, count=count + SPARE_QUESTIONS, seed=seed_, company=company, level=level_,
             topic=topic, seen=frozenset(seen_question_ids),
         )  # fmt: skip
-        if question_id:
-            chosen.questions = [self._asked_first(round_, question_id)] + [
-                q for q in chosen.questions if q.id != question_id
-            ]
+        if question_id is not None:
+            chosen = with_question_first(self.bank, chosen, round_, question_id)
         state = SessionState(
             round=round_.value, company=company, level=level_.value if level_ else None, topic=topic,
             brain=brain_name, seed=seed_, max_questions=min(count, len(chosen.questions)),
             max_follow_ups=self.max_follow_ups, planned_question_ids=[q.id for q in chosen.questions],
+            started_at=self.clock(), time_box_minutes=minutes,
         )  # fmt: skip
         if session_id:
             state.id = session_id
@@ -108,12 +112,6 @@ class Interviewer:
         move = Move("opening", question=first.prompt, question_number=1, question_total=state.max_questions)
         self._say(state, move, question_index=0)
         return state
-
-    def _asked_first(self, round_: Round, question_id: str) -> Question:
-        question = self.bank.question(question_id)  # InputError for an unknown id
-        if question.round != round_:
-            raise InputError(f"question {question_id!r} belongs to the {question.round} round, not {round_}")
-        return question
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState:
         """A copy of `state` with the candidate's turn appended (nothing else changes)."""
@@ -207,41 +205,11 @@ class Interviewer:
     def _decide(self, state: SessionState, command: str | None, text: str) -> Move:
         if command is not None:
             return decide_command(self, state, command)
-        return self._decide_answer(state, text)
+        return decide_answer(self, state, text)
 
-    def _decide_answer(self, state: SessionState, answer: str) -> Move:
-        index = state.current_index
-        if index is None:  # answers after the last question: wrap up
-            return self.wrap_up_move(state, answer=answer)
-        progress = state.questions[index]
-        question = self.question_of(progress)
-        rubric = self.bank.rubric_for(question, Round(state.round))
-        flow = flow_for(Round(state.round))
-        text = "\n\n".join(state.answers_for(index))
-        evidence = self.evidence_for(state, text, rubric, question)
-        progress.phases_covered = flow.covered(text)
-        note = ""
-        if _injected(answer, evidence):
-            note = phrasing.pick(random.Random(f"{state.seed}:{len(state.turns)}"), phrasing.INJECTION_NOTE)
-        if progress.follow_ups < state.max_follow_ups:
-            rng = random.Random(f"{state.seed}:{len(state.turns)}:plan")
-            # The session's record of probe lines: a line asked on any question is never asked again.
-            session_lines = [t for q in state.questions if q is not progress for t in q.asked_texts]
-            probe = plan_follow_up(
-                flow=flow, question=question, rubric=rubric, evidence=evidence, progress=progress, text=text,
-                rng=rng, session_lines=session_lines,
-            )  # fmt: skip
-            if probe is not None:
-                progress.follow_ups += 1
-                progress.asked_keys.extend(probe.keys)
-                progress.asked_texts.append(probe.text)
-                return Move(
-                    "follow_up", question=progress.prompt, probe=probe.text, answer=answer, note=note,
-                    target=probe.target, target_name=probe.target_name,
-                    question_number=self.question_number(state), question_total=state.max_questions,
-                )  # fmt: skip
-        progress.status = "done"
-        return self.move_on(state, answer=answer, note=note)
+    def now(self) -> float:
+        """The engine's clock (elapsed time and the time box)."""
+        return self.clock()
 
     def move_on(self, state: SessionState, *, answer: str = "", note: str = "") -> Move:
         """Open the next question (or wrap up when the session's questions are done)."""
@@ -308,7 +276,3 @@ def _parse_level(level: Level | str | None) -> Level | None:
     except ValueError:
         valid = ", ".join(v.value for v in Level)
         raise InputError(f"unknown level {level!r}; valid levels: {valid}") from None
-
-
-def _injected(answer: str, evidence: Evidence | None) -> bool:
-    return is_injection(answer) or (evidence is not None and INJECTION in evidence.flags)

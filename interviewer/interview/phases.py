@@ -70,9 +70,15 @@ class RoundFlow:
     round: Round
     phases: tuple[Phase, ...]
     structural_first: bool
+    paced: bool = False  # the interviewer moves a candidate on who dwells in one phase (system design)
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)
+
+    def dominant(self, text: str) -> Phase | None:
+        """The phase a turn dwells on: the most cue hits (the earlier phase on a tie), None without any."""
+        best = max(self.phases, key=lambda p: (p.matches(text), -self.phases.index(p)))
+        return best if best.matches(text) else None
 
     def covered(self, text: str) -> list[str]:
         """Ids of the phases `text` covers, in flow order."""

@@ -11,7 +11,7 @@ Rounds whose flow is "structural first" (behavioral, ML depth) try the flow befo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from interviewer.brains.guard import leaks
@@ -38,15 +38,41 @@ class Asked:
 
     keys: frozenset[str]
     lines: frozenset[str]  # normalised
+    covered: frozenset[str] = frozenset()  # kp:<i>, criterion ids, phase:<id> the candidate already covered
+    question: Question | None = None
+    answered: Callable[[str], bool] | None = None  # whether the conversation already answers a line
 
     @classmethod
-    def of(cls, progress: QuestionProgress, session_lines: Iterable[str] = ()) -> Asked:
+    def of(
+        cls,
+        progress: QuestionProgress,
+        session_lines: Iterable[str] = (),
+        question: Question | None = None,
+        answered: Callable[[str], bool] | None = None,
+    ) -> Asked:
         lines = {normalized(t) for t in (*progress.asked_texts, *session_lines)}
-        return cls(frozenset(progress.asked_keys), frozenset(lines))
+        covered = frozenset(progress.covered)
+        return cls(frozenset(progress.asked_keys), frozenset(lines), covered, question, answered)
+
+
+def line_key_point(question: Question | None, line: str) -> int | None:
+    """The key point a follow-up line leads toward (most shared content words, at least two), or None."""
+    if question is None:
+        return None
+    wanted = content_stems(line)
+    scored = [(len(wanted & content_stems(kp)), -i) for i, kp in enumerate(question.key_points)]
+    best = max(scored, default=(0, 0))
+    return -best[1] if best[0] >= 2 else None
 
 
 def _unused(asked: Asked, key: str, text: str) -> bool:
-    return key not in asked.keys and normalized(text) not in asked.lines
+    """Not asked before, and not leading toward a key point the candidate covered in any earlier turn."""
+    if key in asked.keys or normalized(text) in asked.lines:
+        return False
+    point = line_key_point(asked.question, text) if key.startswith("fu:") else None
+    if point is not None and f"kp:{point}" in asked.covered:
+        return False
+    return asked.answered is None or not asked.answered(text)
 
 
 def criterion_for_phase(rubric: Rubric, phase: Phase) -> str | None:
@@ -92,6 +118,8 @@ def _key_point_probe(question: Question | None, evidence: Evidence | None, asked
         return None
     best: tuple[int, int, int] | None = None
     for kp in evidence.uncovered_key_points():
+        if f"kp:{kp.index}" in asked.covered:
+            continue
         wanted = content_stems(kp.text)
         for i, line in enumerate(question.follow_ups):
             if not _unused(asked, f"fu:{i}", line):
@@ -110,6 +138,8 @@ def _key_point_probe(question: Question | None, evidence: Evidence | None, asked
 def _criterion_probe(rubric: Rubric, evidence: Evidence | None, asked: Asked) -> Probe | None:
     weakest = evidence.uncovered_criteria() if evidence is not None else [c.id for c in rubric.criteria]
     for criterion_id in weakest:
+        if criterion_id in asked.covered:
+            continue
         criterion = rubric.criterion(criterion_id)
         for j, line in enumerate(criterion.probes):
             key = f"probe:{criterion_id}:{j}"
@@ -137,14 +167,24 @@ def plan_follow_up(
     text: str,
     rng: random.Random,
     session_lines: Iterable[str] = (),
+    force_phase: Phase | None = None,
+    answered: Callable[[str], bool] | None = None,
 ) -> Probe | None:
     """The next follow-up for a question, or None when nothing worth asking is left.
 
     `session_lines` are the probe lines already asked on the session's other questions: a line is
     never asked twice in one session, even where two questions share rubric probes or follow-ups.
+    Nothing the candidate covered in any turn so far (`progress.covered`) is asked about again.
+    `force_phase` (pacing: the candidate dwelt too long in one phase) is tried first. `answered`
+    (semantic, from the engine) says whether a line asks what the conversation already answers.
     """
-    gap = flow.next_gap(text, progress.asked_keys)
-    asked = Asked.of(progress, session_lines)
+    skip = [*progress.asked_keys, *(k for k in progress.covered if k.startswith("phase:"))]
+    gap = flow.next_gap(text, skip)
+    asked = Asked.of(progress, session_lines, question, answered)
+    if force_phase is not None:
+        forced = _phase_probe(force_phase, question, rubric, asked, rng)
+        if forced is not None:
+            return forced
 
     def structural() -> Probe | None:
         return _phase_probe(gap, question, rubric, asked, rng) if gap is not None else None

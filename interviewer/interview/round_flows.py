@@ -26,7 +26,7 @@ SYSTEM_DESIGN = RoundFlow(
             "metrics",
             "success metrics",
             cues(
-                r"metric|precision|recall|auc|ndcg|ctr|"
+                r"metric|precision|recall|auc|ndcg|ctr|accura|success measure|error rate|"
                 r"click-through|conversion|a/b|guardrail|mrr|f1|measure success"
             ),
             (
@@ -99,6 +99,7 @@ SYSTEM_DESIGN = RoundFlow(
         ),
     ),
     structural_first=False,
+    paced=True,
 )
 
 BEHAVIORAL = RoundFlow(
@@ -108,7 +109,8 @@ BEHAVIORAL = RoundFlow(
             "situation",
             "the situation",
             cues(
-                r"when I|at my|project|last year|at the time|"
+                r"when I|at my|project|last year|at the time|launch|"
+                r"(?:a|one|two|three) (?:week|month|quarter)s? before|"
                 r"context|deadline|we were|I was working|our team|company"
             ),
             (

@@ -67,3 +67,18 @@ def choose_questions(
         key=lambda q: (q.id in seen, not (wanted is not None and wanted in q.companies)),
     )
     return Selection(questions=ordered[: max(count, 1)], notes=notes)
+
+
+def with_question_first(bank: Bank, selection: Selection, round_: Round, question_id: str) -> Selection:
+    """`selection` opening on `question_id` (practise a chosen question); InputError if it is not a
+    question of `round_`, naming the command that lists the ids."""
+    try:
+        question = bank.question(question_id)
+    except InputError:
+        raise InputError(
+            f"no question with id {question_id!r}; `mock-interviewer questions` lists the ids"
+        ) from None
+    if question.round != round_:
+        raise InputError(f"question {question_id!r} belongs to the {question.round} round, not {round_}")
+    rest = [q for q in selection.questions if q.id != question_id]
+    return Selection(questions=[question, *rest], notes=selection.notes)

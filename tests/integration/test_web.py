@@ -140,3 +140,43 @@ def test_a_line_the_offline_brain_wrote_in_an_llm_session_is_marked(
             " && !document.querySelector('#send').disabled"
         )
         assert "offline interviewer stood in" in page.locator("#transcript li").nth(2).inner_text()
+
+
+def _question_of_session(page, key: str, session_id: str) -> str:  # type: ignore[no-untyped-def]
+    script = (
+        "async ([key, id]) => (await (await fetch('/v1/sessions/' + id,"
+        " {headers: {Authorization: 'Bearer ' + key}})).json()).question_id"
+    )
+    return str(page.evaluate(script, [key, session_id]))
+
+
+def test_practise_this_question_again_opens_a_new_session_on_the_same_question(
+    server: tuple[ThreadedServer, Services, str], page
+) -> None:  # type: ignore[no-untyped-def]
+    running, services, key = server
+    page.goto(f"{running.url}/#key={key}")
+    page.get_by_label("Round", exact=True).select_option("ml-system-design")
+    page.get_by_role("button", name="Start interview").click()
+    page.locator("#transcript li").first.wait_for()
+    assert "Elapsed" in page.locator("#pace").inner_text()
+    page.get_by_label("Your answer").fill(ANSWERS[0])
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('#transcript li').length >= 3 && !document.querySelector('#send').disabled"
+    )
+    page.get_by_role("button", name="End and get feedback").click()
+    page.locator("#report").wait_for(state="visible")
+    again = page.locator("#report button.practise-again")
+    assert again.count() == 1
+    again.first.click()
+    page.wait_for_function("document.querySelector('#report').hidden")
+    page.locator("#transcript li").first.wait_for()
+    opening = page.locator("#transcript li").first.inner_text()
+    listing = (
+        "async (key) => (await (await fetch('/v1/sessions?limit=5',"
+        " {headers: {Authorization: 'Bearer ' + key}})).json()).items"
+    )
+    newest, first = page.evaluate(listing, key)
+    asked = _question_of_session(page, key, first["id"])
+    assert _question_of_session(page, key, newest["id"]) == asked
+    assert " ".join(services.bank().question(asked).prompt.split())[:60] in opening

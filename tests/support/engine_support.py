@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from interviewer.brains.fake import FakeBrain
 from interviewer.brains.offline import OfflineBrain
-from interviewer.domain.bank import Bank, LevelRange, Question, Rubric
+from interviewer.domain.bank import Bank, Facts, LevelRange, Question, Rubric
 from interviewer.domain.report import Feedback, Overall, SessionReport
 from interviewer.domain.rounds import Level, Round
 from interviewer.grading.evidence import CriterionEvidence, Evidence, KeyPointMatch
@@ -36,6 +36,7 @@ def make_question(qid: str, round_: Round, **fields: object) -> Question:
         ),
         "model_answer": "Shard the zebra index by item id. Pick the walrus threshold from error costs. "
         "Warm the octopus cache from yesterday's traffic. Serve the quokka fallback on outage.",
+        "facts": Facts(scale="About 5,000 widget requests a second.", latency="Under 100 ms per request."),
         "rubric": round_.value,
     }
     data.update(fields)

@@ -136,6 +136,7 @@ def test_terminal_chat_streams_replies_and_ends_with_the_report(bank) -> None:  
     assert state.answers_for(0) == ["It works by \nsharding the zebra index."]
     assert "empty message" in output  # the blank line was refused, not sent
     assert "Interviewer:" in output and "Feedback" in output
+    assert "00:0" in output and "phase: " in output  # elapsed time and the round phase under a reply
     assert len(saved) == 6  # each candidate turn and each reply committed
 
 
@@ -159,3 +160,27 @@ def test_llm_brain_without_an_endpoint_names_the_variable(
         cli.main()
     assert exit_info.value.code == 2
     assert "MI_LLM_BASE_URL" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_question_id_opens_on_that_question_and_implies_the_round(cli_env: Path) -> None:
+    args = ["interview", "--question-id", "cs-hotel-overbooking", "--answers-file", str(cli_env), "--json",
+            "--no-history", "--minutes", "45"]  # fmt: skip
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["round"] == "case-study" and doc["questions"][0]["question_id"] == "cs-hotel-overbooking"
+
+
+def test_unknown_question_id_names_the_command_that_lists_ids(
+    monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.cli import main as cli
+
+    monkeypatch.setenv("MI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "argv", ["mock-interviewer", "interview", "--question-id", "no-such-question"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "no-such-question" in err and "mock-interviewer questions" in err

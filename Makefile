@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export RAGAS_DO_NOT_TRACK := true
 
-.PHONY: setup run test test-quick lint typecheck check eval eval-quick bench stack clean
+.PHONY: setup run test test-quick lint typecheck check eval eval-quick bench bench-3 stack clean
 
 setup: $(STAMP)
 
@@ -59,6 +59,11 @@ eval-quick: setup
 
 bench: setup
 	$(BIN)/mock-interviewer bench --out docs/bench/results.json
+
+# Three consecutive full runs (issue #15's acceptance): each run beside results.json, the last as
+# results.json, and a committed summary of which run met which target.
+bench-3: setup
+	$(BIN)/mock-interviewer bench --runs 3 --out docs/bench/results.json --summary docs/bench/three-runs.md
 
 # The docker-compose topology without Docker: Chroma server + PostgreSQL + two API workers.
 stack: setup

@@ -44,6 +44,7 @@ def ingest_command(
             store=components.vector_store(collection),
             progress=progress,
         )
+    components.grader()  # embeds the bank's fixed texts into the file every later process loads
     if as_json:
         print(json.dumps(report.as_dict()))
         return

@@ -1,0 +1,84 @@
+"""The ONNX fp32 embedder against the packaged MiniLM under torch: same word pieces, same vectors.
+
+The graph is exported once for this module into a fresh cache directory (torch.onnx.export, seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.embedder import PACKAGED_MINILM, SentenceTransformerEmbedder, _resolve_model_path
+from ingest.onnx_embedder import ModelLayout, OnnxEmbedder, weights_hash
+from interviewer.domain.bank import Bank
+from interviewer.errors import ConfigError
+from interviewer.grading.evidence import criterion_texts
+
+pytestmark = pytest.mark.slow
+
+LONG = " ".join(["feature stores keep training and serving features consistent"] * 60)  # > 256 pieces
+ODD = ["  leading and trailing spaces  ", "Ünïcödé, emoji 🚀 and CAPS", "x", "a\tb\nc"]
+
+
+@pytest.fixture(scope="module")
+def onnx(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
+    folder = Path(_resolve_model_path(PACKAGED_MINILM))
+    return OnnxEmbedder(PACKAGED_MINILM, folder, tmp_path_factory.mktemp("models"))
+
+
+def _texts(bank: Bank) -> list[str]:
+    fixed = [t for r in bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
+    fixed += [t for q in bank.questions for t in (q.prompt, *q.key_points)]
+    return [*fixed, LONG, *ODD]
+
+
+def test_word_pieces_match_sentence_transformers(
+    onnx: OnnxEmbedder, real_embedder: SentenceTransformerEmbedder, bank: Bank
+) -> None:
+    texts = _texts(bank)
+    _, tokenizer = onnx._loaded()
+    ours = [e.ids for e in tokenizer.encode_batch([t.strip() for t in texts])]
+    theirs = real_embedder._loaded().tokenize(texts)["input_ids"].tolist()
+    assert ours == theirs  # padded to the same longest length, truncated at 256
+    assert [onnx.count_tokens(t) for t in (LONG, *ODD)] == [
+        real_embedder.count_tokens(t) for t in (LONG, *ODD)
+    ]
+
+
+def test_vectors_match_torch(
+    onnx: OnnxEmbedder, real_embedder: SentenceTransformerEmbedder, bank: Bank
+) -> None:
+    texts = _texts(bank)
+    ours, theirs = onnx.embed(texts), real_embedder.embed(texts)
+    assert ours.shape == theirs.shape == (len(texts), 384) and ours.dtype == np.float32
+    cosine = (ours * theirs).sum(axis=1)
+    assert cosine.min() > 0.9999, texts[int(cosine.argmin())]
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert onnx.embed([]).shape == (0, 384)
+
+
+def test_the_graph_is_cached_by_the_hash_of_the_weights(onnx: OnnxEmbedder) -> None:
+    path = onnx.ensure_exported()
+    assert weights_hash(onnx.folder)[:16] in path.name
+    before = path.stat().st_mtime_ns
+    again = OnnxEmbedder(onnx.name, onnx.folder, onnx.cache_dir)
+    assert again.ensure_exported() == path and path.stat().st_mtime_ns == before
+    assert again.identity == onnx.identity and again.identity.startswith("onnx-fp32:")
+    assert [p.suffix for p in onnx.cache_dir.iterdir()] == [".onnx"]
+
+
+def test_pooling_other_than_mean_is_refused(tmp_path: Path) -> None:
+    folder = Path(_resolve_model_path(PACKAGED_MINILM))
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.safetensors", "*.bin", "onnx", "openvino"))
+    config_path = copy / "1_Pooling" / "config.json"
+    config = json.loads(config_path.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    config_path.write_text(json.dumps(config))
+    with pytest.raises(ConfigError, match="mean pooling only"):
+        ModelLayout.read(copy)
+    assert ModelLayout.read(folder).normalize and ModelLayout.read(folder).max_seq_length == 256

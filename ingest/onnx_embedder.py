@@ -78,9 +78,31 @@ def weights_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def remembered_weights_hash(folder: Path, cache_dir: Path) -> str:
+    """`weights_hash(folder)`, remembered in the cache beside the graphs while the files' sizes and
+    modification times stay the same (hashing 90 MB on every process start costs a few hundred ms)."""
+    files = [folder / n for n in WEIGHT_FILES if (folder / n).exists()]
+    stamp = [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+    memo = cache_dir / "weights-hashes.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(str(folder))
+    if isinstance(entry, dict) and entry.get("stamp") == stamp:
+        return str(entry["sha256"])
+    digest = weights_hash(folder)
+    known[str(folder)] = {"stamp": stamp, "sha256": digest}
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = memo.with_name(f"{memo.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(known, indent=1), encoding="utf-8")
+    os.replace(partial, memo)
+    return digest
+
+
 def onnx_path(cache_dir: Path, model_name: str, folder: Path) -> Path:
     """Where the graph exported from `folder`'s weights lives (the hash changes with the weights)."""
-    return cache_dir / f"{Path(model_name).name}-{weights_hash(folder)[:16]}.onnx"
+    return cache_dir / f"{Path(model_name).name}-{remembered_weights_hash(folder, cache_dir)[:16]}.onnx"
 
 
 def export_onnx(folder: Path, out: Path) -> Path:

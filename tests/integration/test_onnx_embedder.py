@@ -5,17 +5,14 @@ The graph is exported once for this module into a fresh cache directory (torch.o
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest.embedder import PACKAGED_MINILM, SentenceTransformerEmbedder, _resolve_model_path
-from ingest.onnx_embedder import ModelLayout, OnnxEmbedder, weights_hash
+from ingest.onnx_embedder import OnnxEmbedder, weights_hash
 from interviewer.domain.bank import Bank
-from interviewer.errors import ConfigError
 from interviewer.grading.evidence import criterion_texts
 
 pytestmark = pytest.mark.slow
@@ -68,17 +65,4 @@ def test_the_graph_is_cached_by_the_hash_of_the_weights(onnx: OnnxEmbedder) -> N
     again = OnnxEmbedder(onnx.name, onnx.folder, onnx.cache_dir)
     assert again.ensure_exported() == path and path.stat().st_mtime_ns == before
     assert again.identity == onnx.identity and again.identity.startswith("onnx-fp32:")
-    assert [p.suffix for p in onnx.cache_dir.iterdir()] == [".onnx"]
-
-
-def test_pooling_other_than_mean_is_refused(tmp_path: Path) -> None:
-    folder = Path(_resolve_model_path(PACKAGED_MINILM))
-    copy = tmp_path / "model"
-    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.safetensors", "*.bin", "onnx", "openvino"))
-    config_path = copy / "1_Pooling" / "config.json"
-    config = json.loads(config_path.read_text())
-    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
-    config_path.write_text(json.dumps(config))
-    with pytest.raises(ConfigError, match="mean pooling only"):
-        ModelLayout.read(copy)
-    assert ModelLayout.read(folder).normalize and ModelLayout.read(folder).max_seq_length == 256
+    assert sorted(p.suffix for p in onnx.cache_dir.iterdir()) == [".json", ".onnx"]  # graph, hash memo

@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet --no-cache-dir '$(LLAMA_CPP)'
 	$(BIN)/pip install --quiet -e '.[dev,llm-server]'
+	$(BIN)/python -m ingest.onnx_embedder  # the embedding model's ONNX graph, into the model cache (once)
 	touch $(STAMP)
 
 run: setup

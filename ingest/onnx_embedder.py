@@ -272,3 +272,19 @@ class OnnxEmbedder:
         if self._counter is None:
             self._counter = load_tokenizer(self.folder, self.layout.max_seq_length, pad=False)
         return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+
+def main() -> None:
+    """`python -m ingest.onnx_embedder`: export the configured model's graph now (setup, image build)."""
+    from ingest import onnx_embedder  # run as __main__, this module's classes are another copy
+    from ingest.embedder import build_embedder
+    from interviewer.settings import apply_offline_environment, load_settings
+
+    apply_offline_environment()
+    embedder = build_embedder(load_settings().model_copy(update={"embedding_backend": "onnx"}))
+    if isinstance(embedder, onnx_embedder.OnnxEmbedder):
+        print(embedder.ensure_exported())
+
+
+if __name__ == "__main__":
+    main()

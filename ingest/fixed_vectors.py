@@ -8,6 +8,7 @@ another model, another backend or an edited rubric is a different file, never a 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,8 +44,11 @@ def load_or_embed(settings: Settings, embedder: Embedder, texts: Sequence[str]) 
         if vectors is not None and vectors.shape[0] == len(texts):
             return vectors.astype(np.float32, copy=False), True
     vectors = embedder.embed(list(texts)) if texts else np.zeros((0, 0), dtype=np.float32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
-    np.save(partial, vectors, allow_pickle=False)
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+        np.save(partial, vectors, allow_pickle=False)
+        os.replace(partial, path)
+    except OSError:  # a read-only data dir: this process keeps its vectors, the next embeds them again
+        logging.getLogger(__name__).warning("cannot write %s", path, exc_info=True)
     return vectors, False

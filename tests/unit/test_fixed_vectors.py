@@ -71,3 +71,10 @@ def test_a_second_process_grades_without_embedding_the_bank(settings: Settings, 
     assert grader.prepare() == len(grader.fixed_texts())
     assert second.embedded == 0
     assert Path(fixed_vectors_path(settings, second, grader.fixed_texts())).exists()
+
+
+def test_a_read_only_data_dir_still_gives_the_vectors(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True)
+    (settings.data_dir / "fixed-vectors").write_text("a file where the folder should be")
+    vectors, loaded = load_or_embed(settings, CountingEmbedder(), TEXTS)
+    assert not loaded and vectors.shape == (len(TEXTS), 384)

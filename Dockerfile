@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ANONYMIZED_TELEMETRY=False \
     RAGAS_DO_NOT_TRACK=true \
     MI_DATA_DIR=/data \
+    MI_MODEL_CACHE_DIR=/opt/mi-models \
     MI_HOST=0.0.0.0 \
     MI_PORT=8000 \
     MI_REQUIRE_API_KEYS=true
@@ -25,6 +26,8 @@ COPY api ./api
 COPY sandbox ./sandbox
 COPY corpus ./corpus
 RUN pip install . && useradd --create-home --uid 10001 app && mkdir -p /data && chown app /data
+# The embedding model's ONNX graph, exported once into the image (torch is not imported at run time).
+RUN python -m ingest.onnx_embedder && chmod -R a+rX /opt/mi-models
 USER app
 VOLUME ["/data"]
 EXPOSE 8000

@@ -1,14 +1,17 @@
 """`mock-interviewer bench`: measured, never timed tests. Each figure with its reference from the same run.
 
-Sections: ingest (pipeline vs raw encode, re-ingest), search (shipped corpus and a synthetic 100k
-collection, HNSW recall vs exact), grading (per answer), service (load on `serve`), and, only when
-named with `--only chaos` (it restarts the machine's PostgreSQL), chaos (faults under load, then no
-acknowledged answer lost). Results go to a JSON file with the same provenance block as the eval report.
+Sections: service (load on `serve`, turns/s against the raw encode limit), startup (/readyz
+time-to-ready, cold CLI grade), encode (torch vs ONNX fp32 vs int8: latency and cosine), ingest (pipeline
+vs raw encode, re-ingest), search (shipped corpus and a synthetic 100k collection, HNSW recall vs exact),
+grading (per answer), and, only when named with `--only chaos` (it restarts the machine's PostgreSQL),
+chaos (faults under load, then no acknowledged answer lost). Results go to a JSON file with the same
+provenance block as the eval report.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -24,7 +27,8 @@ from interviewer.settings import Settings
 # The load run goes first: later sections leave the 100k-chunk synthetic collection open in this process,
 # and its background work competed with the two server workers (p99 at 50 candidates 177 ms alone,
 # 4.9 s after the search section).
-SECTIONS = ("service", "ingest", "grading", "search", "coding")
+# startup and encode start their own processes or models and leave nothing running.
+SECTIONS = ("service", "startup", "encode", "ingest", "grading", "search", "coding")
 OPT_IN = ("chaos",)  # run only when named: it SIGKILLs workers and restarts PostgreSQL
 
 
@@ -45,6 +49,14 @@ def _section(name: str) -> Callable[..., dict[str, Any]]:
         from evals.bench_coding import bench_coding
 
         return bench_coding
+    if name == "startup":
+        from evals.bench_startup import bench_startup
+
+        return bench_startup
+    if name == "encode":
+        from evals.bench_encode import bench_encode
+
+        return bench_encode
     if name == "chaos":
         from evals.bench_chaos import bench_chaos
 
@@ -95,10 +107,12 @@ def run_bench(
 
     names = [n for n in (*SECTIONS, *OPT_IN) if n in only] if only else list(SECTIONS)
     console = Console()
+    load_average = [round(x, 2) for x in os.getloadavg()]  # 1, 5, 15 min: how busy the machine was
     results = run_sections(settings, names, quick=quick, console=console)
     doc = {
         "provenance": provenance(settings),
         "quick": quick,
+        "load_average": load_average,
         "results": results,
         "targets": [
             {"section": name, **t} for name, result in results.items() for t in result.get("targets", [])

@@ -89,6 +89,32 @@ class RssSampler:
         return round(self.peak_total_kb / 1024, 1)
 
 
+def child_env(settings: Settings, database_url: str) -> dict[str, str]:
+    """The environment of a `mock-interviewer` child process reading the corpus the bench ingested."""
+    env = dict(os.environ)
+    env.pop("MI_CHROMA_URL", None)
+    env.update(  # whatever the caller's environment says
+        MI_DATA_DIR=str(settings.data_dir),
+        MI_CORPUS_DIR=str(settings.corpus_dir),
+        MI_COLLECTION=settings.collection,
+        MI_EMBEDDING_MODEL=settings.embedding_model,
+        MI_EMBEDDING_BACKEND=settings.embedding_backend,
+        MI_MODEL_CACHE_DIR=str(settings.model_cache_path),
+        MI_DATABASE_URL=database_url,
+        MI_RATE_LIMIT_PER_MINUTE="1000000",  # one local user stands in for N candidates
+        MI_REQUIRE_API_KEYS="false",
+        MI_BRAIN="offline",
+    )
+    if settings.chroma_url:
+        env["MI_CHROMA_URL"] = settings.chroma_url
+    return env
+
+
+def cli_executable() -> Path:
+    """The `mock-interviewer` script of this interpreter's environment."""
+    return Path(sys.executable).with_name("mock-interviewer")
+
+
 @contextmanager
 def running_server(  # type: ignore[no-untyped-def]
     settings: Settings, port: int, log_path: Path, workers: int = 1, database_url: str | None = None
@@ -97,24 +123,19 @@ def running_server(  # type: ignore[no-untyped-def]
 
     Sessions go to `database_url`, by default a SQLite file beside `log_path`.
     """
-    env = dict(os.environ)
-    env.pop("MI_CHROMA_URL", None)
-    env.update(  # the server must read the corpus the bench ingested, whatever the caller's environment
-        MI_DATA_DIR=str(settings.data_dir),
-        MI_CORPUS_DIR=str(settings.corpus_dir),
-        MI_COLLECTION=settings.collection,
-        MI_EMBEDDING_MODEL=settings.embedding_model,
-        MI_DATABASE_URL=database_url or f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}",
-        MI_RATE_LIMIT_PER_MINUTE="1000000",  # one local user stands in for N candidates
-        MI_REQUIRE_API_KEYS="false",
-        MI_BRAIN="offline",
-    )
-    if settings.chroma_url:
-        env["MI_CHROMA_URL"] = settings.chroma_url
-    exe = Path(sys.executable).with_name("mock-interviewer")
+    env = child_env(settings, database_url or f"sqlite:///{log_path.parent / 'bench-sessions.sqlite3'}")
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            [
+                str(cli_executable()),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
             stdout=log,
             stderr=log,
@@ -214,6 +235,56 @@ def _level_result(n: int, stats: LoadStats, wall: float, peak_rss_mb: float) -> 
     }
 
 
+# Turn latency targets at each load level, with errors and memory (issue #15): on 2 workers and 2 cores.
+P99_TARGETS_MS = {50: 250.0, 100: 600.0}
+QUICK_P99_MS = 250.0
+RSS_TARGET_MB = 1024.0
+
+
+def encode_limit(settings: Settings, workers: int, samples: int = 30) -> dict[str, Any]:
+    """The physical limit of turns/s: cores busy with nothing but embedding each answer's sentences.
+
+    Measured in this process with the configured embedder (one thread), on the bench's own answers.
+    """
+    import statistics
+
+    from interviewer.composition import Components
+    from interviewer.text import split_sentences
+
+    embedder = Components(settings).embedder()
+    turns = [[t for t, _, _ in split_sentences(a)] for a in ANSWERS]
+    embedder.embed(turns[0])  # load and first inference
+    times = []
+    for i in range(samples):
+        started = time.perf_counter()
+        embedder.embed(turns[i % len(turns)])
+        times.append((time.perf_counter() - started) * 1000)
+    per_turn_ms = statistics.median(times)
+    cores = min(workers, os.cpu_count() or 1)
+    return {
+        "encode_ms_per_turn": round(per_turn_ms, 3),
+        "cores": cores,
+        "turns_per_s_limit": round(cores * 1000 / per_turn_ms, 1),
+    }
+
+
+def service_targets(out: dict[str, Any], levels: tuple[int, ...]) -> list[dict[str, Any]]:
+    """p99 at 50 and 100 candidates (the last level in a shrunk run), errors, RSS of one worker."""
+    found = [(n, bound) for n, bound in P99_TARGETS_MS.items() if str(n) in out["levels"]]
+    found = found or [(levels[-1], QUICK_P99_MS)]
+    targets = [
+        target(
+            f"turn p99 ms at {n} concurrent", out["levels"][str(n)]["turn_latency"].get("p99_ms"), "<", bound
+        )
+        for n, bound in found
+    ]
+    return [
+        *targets,
+        target("error rate (all levels)", max(v["error_rate"] for v in out["levels"].values()), "<=", 0.0),
+        target("peak RSS MB of the API process", out["peak_rss_mb"], "<", RSS_TARGET_MB),
+    ]
+
+
 def bench_service(
     settings: Settings,
     *,
@@ -223,7 +294,8 @@ def bench_service(
     budget_s: float | None = None,
     workers: int = 2,
 ) -> dict[str, Any]:
-    """Turns/s, turn latency p50/p99, error rate and peak RSS at each concurrency level.
+    """Turns/s, turn latency p50/p99, error rate and peak RSS at each concurrency level, and the best
+    turns/s against the raw encode limit measured in the same run.
 
     `levels` and `budget_s` (per level) default to the quick or full run; tests pass tiny ones.
     """
@@ -234,10 +306,12 @@ def bench_service(
     ensure_ingested(
         settings, components.embedder(), components.vector_store()
     )  # the server shares the ingested corpus; sessions go to a temp database
+    components.grader()  # the bank's fixed vectors into their file, as `mock-interviewer ingest` leaves them
     levels = levels or ((5, 10) if quick else (10, 50, 100))
     budget_s = budget_s or (60.0 if quick else 240.0)
     # Two workers, as the Dockerfile and `make stack` deploy it on two cores.
     out: dict[str, Any] = {"think_time_s": think_s, "workers": workers, "levels": {}, "targets": []}
+    out["encode_limit"] = encode_limit(settings, workers)
     with tempfile.TemporaryDirectory(prefix="mi-bench-serve-") as tmp:
         port = free_port()
         server = running_server(settings, port, Path(tmp) / "server.log", workers)
@@ -248,11 +322,14 @@ def bench_service(
                 out["levels"][str(n)] = _level_result(n, stats, wall, rss.peak_mb)
         out["peak_rss_mb"] = rss.peak_mb  # the largest single API process
         out["peak_rss_total_mb"] = rss.peak_total_mb  # supervisor and all workers together
-    at = "50" if "50" in out["levels"] else str(levels[-1])
-    p99 = out["levels"][at]["turn_latency"].get("p99_ms")
-    out["targets"] = [
-        target(f"turn p99 ms at {at} concurrent", p99, "<", 250),
-        target("error rate (all levels)", max(v["error_rate"] for v in out["levels"].values()), "<=", 0.0),
-        target("peak RSS MB of the API process", out["peak_rss_mb"], "<", 1536),
-    ]
+    best = max(v["turns_per_s"] for v in out["levels"].values())
+    limit = out["encode_limit"]["turns_per_s_limit"]
+    out["saturation"] = {
+        "turns_per_s": best,
+        "turns_per_s_limit": limit,
+        "ratio_to_limit": round(best / limit, 3) if limit else None,
+        # the most the candidates can ask for: each answers once per think time
+        "offered_turns_per_s": round(max(levels) / think_s, 1),
+    }
+    out["targets"] = service_targets(out, levels)
     return out

@@ -24,6 +24,7 @@ from interviewer.settings import REPO_ROOT, Settings
 PACKAGES = (
     "mock-interviewer",
     "sentence-transformers",
+    "onnxruntime",
     "torch",
     "chromadb",
     "ragas",

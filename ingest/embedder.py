@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,11 @@ class SentenceTransformerEmbedder:
         self.threads = threads
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+
+    @property
+    def identity(self) -> str:
+        """Names the exact vectors (cache keys use it): the backend and the model."""
+        return f"torch:{self.name}"
 
     def _loaded(self) -> SentenceTransformer:
         with self._lock:
@@ -95,6 +101,10 @@ class HashingEmbedder:
         self.dim = dim
         self.max_tokens = 256
 
+    @property
+    def identity(self) -> str:
+        return self.name
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
@@ -114,9 +124,26 @@ class HashingEmbedder:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings name: the packaged MiniLM by default, `hashing` for the fake."""
+    """The embedder the settings name: the packaged MiniLM by default (run by onnxruntime unless
+    MI_EMBEDDING_BACKEND=torch), `hashing` for the fake."""
     if settings.embedding_model.startswith("hashing"):
         return HashingEmbedder()
+    if settings.embedding_backend == "onnx":
+        from ingest.onnx_embedder import OnnxEmbedder
+
+        folder = Path(_resolve_model_path(settings.embedding_model))
+        return OnnxEmbedder(
+            settings.embedding_model,
+            folder,
+            settings.model_cache_path,
+            settings.embedding_batch_size,
+            settings.embedding_threads,
+        )
     return SentenceTransformerEmbedder(
         settings.embedding_model, settings.embedding_batch_size, settings.embedding_threads
     )
+
+
+def embedder_identity(embedder: Embedder) -> str:
+    """What names an embedder's exact vectors: its `identity` (backend and weights) if any, else its name."""
+    return str(getattr(embedder, "identity", embedder.name))

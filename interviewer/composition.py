@@ -100,8 +100,9 @@ class Components:
         """Hybrid search over the ingested collection; CorpusError when it has not been ingested."""
         from ingest.retrieval import build_retriever
 
+        # Through the analyzer's cache: feedback asks for guides on the same queries in every session.
         return self._once(
-            "retriever", lambda: build_retriever(self.settings, self.vector_store(), self.embedder())
+            "retriever", lambda: build_retriever(self.settings, self.vector_store(), self.analyzer().cache)
         )
 
     def optional_retriever(self) -> Retriever | None:
@@ -113,7 +114,18 @@ class Components:
 
     def grader(self) -> Grader:
         """The one grader of this process."""
-        return self._once("grader", lambda: Grader(self.bank(), self.analyzer(), self.optional_retriever()))
+        return self._once("grader", self._build_grader)
+
+    def _build_grader(self) -> Grader:
+        from ingest.fixed_vectors import load_or_embed
+
+        grader = Grader(self.bank(), self.analyzer(), self.optional_retriever())
+        # The bank's rubric texts, key points and prompts: embedded once (at ingest, or by the first
+        # process) into a file keyed by the embedder and the texts; every later process loads it.
+        texts = grader.fixed_texts()
+        vectors, _ = load_or_embed(self.settings, self.embedder(), texts)
+        grader.analyzer.cache.pin(texts, vectors)
+        return grader
 
     def chat_model(self) -> ChatModel:
         """The OpenAI-compatible chat model named by MI_LLM_BASE_URL / MI_LLM_MODEL / MI_LLM_API_KEY."""

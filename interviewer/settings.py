@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     collection: str = "corpus"
 
     embedding_model: str = "all-MiniLM-L6-v2"
+    # onnx: the packaged model exported once to ONNX (cached under model_cache_dir, keyed by a hash of the
+    # weights) and run by onnxruntime, fp32: the same vectors as torch, no torch import at run time.
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    # Shared by every data dir (the graph depends on the weights only): $XDG_CACHE_HOME/mock-interviewer
+    # or ~/.cache/mock-interviewer unless set.
+    model_cache_dir: Path | None = None
     embedding_batch_size: int = Field(64, ge=1, le=1024)
     # Torch threads per process. One is the fast choice whenever anything else shares the cores
     # (a second API worker, a test run): two threads spin against each other and an 8-sentence batch
@@ -104,6 +110,13 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def model_cache_path(self) -> Path:
+        if self.model_cache_dir is not None:
+            return self.model_cache_dir
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "mock-interviewer"
 
     @property
     def sqlite_path(self) -> Path:

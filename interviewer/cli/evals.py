@@ -74,11 +74,22 @@ def register(app: typer.Typer) -> None:
         only: list[str] = typer.Option(
             [],
             "--only",
-            help="Run only these benchmarks (ingest, search, grading, service, coding; chaos if named).",
+            help="Only these (service, startup, encode, ingest, grading, search, coding; chaos if named).",
+        ),
+        runs: int = typer.Option(1, "--runs", min=1, help="Consecutive runs (each kept beside --out)."),
+        summary: Path | None = typer.Option(
+            None, "--summary", help="With --runs: write whether each run met each target (Markdown) here."
         ),
     ) -> None:
         """Measure throughput, latency and memory, each against its reference in the same run."""
-        from evals.bench import run_bench
         from interviewer.settings import load_settings
+
+        if runs > 1 or summary is not None:
+            from evals.bench_runs import run_series
+
+            summary = summary or out.with_name(f"{out.stem}-runs.md")
+            run_series(load_settings(), runs=runs, out=out, summary=summary, quick=quick, only=list(only))
+            return
+        from evals.bench import run_bench
 
         run_bench(load_settings(), out=out, quick=quick, only=list(only))

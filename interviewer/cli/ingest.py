@@ -47,6 +47,7 @@ def ingest_command(
     for empty in report.empty_files:
         print(f"warning: {empty.source} yielded no chunks: {empty.reason} (recorded, so it is not re-read)",
               file=sys.stderr)  # fmt: skip
+    components.grader()  # embeds the bank's fixed texts into the file every later process loads
     if as_json:
         print(json.dumps(report.as_dict()))
         return

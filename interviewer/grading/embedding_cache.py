@@ -35,14 +35,20 @@ class CachedEmbedder:
         self.capacity = capacity
         self.mini_batch = mini_batch
         self._vectors: LRUCache[str, np.ndarray] = LRUCache(capacity)
+        # The bank's fixed texts: never evicted, read without the lock (the dict is swapped, never changed).
+        self._pinned: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        with self._lock:  # a hit becomes the most recently used
-            found = {t: v for t in unique if (v := self._vectors.get(t)) is not None}
+        found = {t: v for t in unique if (v := self._pinned.get(t)) is not None}
+        if len(found) < len(unique):
+            with self._lock:  # a hit becomes the most recently used
+                found.update(
+                    {t: v for t in unique if t not in found and (v := self._vectors.get(t)) is not None}
+                )
         missing = [t for t in unique if t not in found]
         if missing:
             fresh = dict(zip(missing, self._embed_missing(missing), strict=True))
@@ -51,14 +57,22 @@ class CachedEmbedder:
             found.update(fresh)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
+    def pin(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep these vectors for good (outside the LRU): texts every answer is compared with."""
+        if len(texts) != len(vectors):
+            raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+        pinned = dict(self._pinned)
+        pinned.update(zip(texts, np.asarray(vectors, dtype=np.float32), strict=True))
+        self._pinned = pinned  # swapped whole: readers never see a dict being changed
+
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
     def __len__(self) -> int:
-        return len(self._vectors)
+        return len(self._vectors) + len(self._pinned)
 
     def __contains__(self, text: object) -> bool:
-        return text in self._vectors
+        return text in self._pinned or text in self._vectors
 
     def _embed_missing(self, texts: list[str]) -> np.ndarray:
         if not self.mini_batch:

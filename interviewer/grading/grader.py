@@ -79,6 +79,12 @@ class Grader:
         self.analyzer = analyzer
         self.guides = GuideSearch(retriever)
 
+    def fixed_texts(self) -> list[str]:
+        """The bank's texts every answer is compared with: rubric criteria, key points, prompts; each once."""
+        texts = [t for r in self.bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
+        texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points)]
+        return list(dict.fromkeys(texts))
+
     def prepare(self, stop: threading.Event | None = None) -> int:
         """Embed the bank's fixed texts (rubric criteria, key points, prompts) ahead of the first answer.
 
@@ -86,8 +92,7 @@ class Grader:
         a new answer embeds only the candidate's sentences. Stops between batches once `stop` is set.
         Returns the number of texts embedded or found cached.
         """
-        texts = [t for r in self.bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
-        texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points)]
+        texts = self.fixed_texts()
         done = 0
         for start in range(0, len(texts), PREPARE_BATCH):
             if stop is not None and stop.is_set():

@@ -68,8 +68,10 @@ def test_bench_sections_in_quick_mode_report_figures_and_targets(
     # The shape is under test, not the numbers: a smaller synthetic collection than `bench --quick` builds.
     monkeypatch.setattr(bench_search, "QUICK_SIZE", 500)
     console = Console(file=StringIO())
-    results = run_sections(ingested_settings, ["ingest", "search", "grading"], quick=True, console=console)
+    sections = ["ingest", "search", "grading", "encode"]
+    results = run_sections(ingested_settings, sections, quick=True, console=console)
     expected = {
+        "encode": {"ONNX fp32 min cosine to torch", "ONNX int8 min cosine to torch (ship only if met)"},
         "ingest": {"ingest pipeline / raw encode", "re-ingest unchanged speedup (x)"},
         "search": {"hybrid search p99 ms at 500 chunks", "HNSW recall@10 vs exact at 500"},
         "grading": {"grading p99 ms (new answer)"},
@@ -83,6 +85,8 @@ def test_bench_sections_in_quick_mode_report_figures_and_targets(
             assert isinstance(t["value"], int | float) and t["target"] and isinstance(t["met"], bool)
     assert results["ingest"]["chunks"] > 0 and results["ingest"]["raw_encode_chunks_per_s"]["median"] > 0
     assert results["search"]["shipped_corpus"]["hybrid"]["n"] > 0
+    for backend in ("torch_fp32", "onnx_fp32", "onnx_int8"):
+        assert results["encode"][backend]["batch_latency"]["n"] == results["encode"]["batches"] > 0
     assert 0.0 <= results["search"]["hnsw_vs_exact"]["recall"] <= 1.0
     assert (
         results["grading"]["answers"] > 0

@@ -52,3 +52,27 @@ def test_least_recently_used_texts_leave_first() -> None:
 
 def test_empty_input_gives_an_empty_matrix_of_the_right_width() -> None:
     assert CachedEmbedder(HashingEmbedder(dim=16)).embed([]).shape == (0, 16)
+
+
+def test_pinned_vectors_are_used_and_never_evicted() -> None:
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, capacity=1)
+    fixed = ["a rubric criterion", "a key point"]
+    pinned = HashingEmbedder().embed(fixed)
+    cached.pin(fixed, pinned)
+    cached.embed(["answer one", "answer two"])  # fills and overflows the LRU
+    inner.seen.clear()
+    out = cached.embed(["a key point", "a rubric criterion"])
+    assert inner.seen == []
+    np.testing.assert_array_equal(out, pinned[::-1])
+    assert "a key point" in cached
+
+
+def test_pin_refuses_mismatched_lengths() -> None:
+    cached = CachedEmbedder(CountingEmbedder())
+    try:
+        cached.pin(["one", "two"], np.zeros((1, 384), dtype=np.float32))
+    except ValueError as exc:
+        assert "2 texts but 1 vectors" in str(exc)
+    else:
+        raise AssertionError("pin accepted two texts with one vector")

@@ -14,6 +14,7 @@ import numpy as np
 from interviewer.domain.bank import LEVEL_LABELS, Bank, Question, Rubric
 from interviewer.domain.report import CriterionScore, GradeReport, Overall, SessionReport
 from interviewer.domain.rounds import Round
+from interviewer.grading.citations import PROBE_TEXT
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer, criterion_texts
 from interviewer.grading.feedback import FeedbackInputs, GuideSearch, build_feedback, merge_feedback
 from interviewer.grading.redflags import FLAG_CAPS, NO_KEY_POINTS
@@ -80,9 +81,13 @@ class Grader:
         self.guides = GuideSearch(retriever)
 
     def fixed_texts(self) -> list[str]:
-        """The bank's texts every answer is compared with: rubric criteria, key points, prompts; each once."""
-        texts = [t for r in self.bank.rubrics.values() for c in r.criteria for t in criterion_texts(c)]
-        texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points)]
+        """The bank's texts every answer is compared with: rubric criteria, key points, prompts, the
+        follow-up and probe lines (the planner checks them against what was said), and the citation
+        model's probe text; each once."""
+        criteria = [c for r in self.bank.rubrics.values() for c in r.criteria]
+        texts = [t for c in criteria for t in (*criterion_texts(c), *c.probes)]
+        texts += [t for q in self.bank.questions for t in (q.prompt, *q.key_points, *q.follow_ups)]
+        texts.append(PROBE_TEXT)
         return list(dict.fromkeys(texts))
 
     def prepare(self, stop: threading.Event | None = None) -> int:

@@ -61,7 +61,7 @@ def grader_with(grader: Grader, calibration: dict[str, RoundCalibration]) -> Gra
         grader.analyzer.thresholds, rounds={**grader.analyzer.thresholds.rounds, **calibration}
     )
     analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds)
-    return Grader(grader.bank, analyzer, grader.guides.retriever)
+    return Grader(grader.bank, analyzer, grader.guides.retriever, grader.reviewer)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ class EvalOptions:
     judge_model: str | None = None
     candidate_base_url: str | None = None
     candidate_model: str | None = None
+    brain: str = "offline"  # `eval simulate --brain llm`: the simulation against the local SmolLM2
     # Suites share expensive artefacts (simulated sessions feed faithfulness) through this cache.
     shared: dict[str, Any] = field(default_factory=dict)
 
@@ -71,7 +72,13 @@ def _run_faithfulness(components: Components, options: EvalOptions) -> dict[str,
 
 
 def _run_simulate(components: Components, options: EvalOptions) -> dict[str, Any]:
+    if options.brain == "llm":
+        return dict(_import("evals.llm_path", "run_llm_simulation")(components, options))
     return dict(_import("evals.simulate", "run_simulation_eval")(components, options))
+
+
+def _run_llm(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.llm_path", "run_llm_eval")(components, options))
 
 
 RUNNERS: dict[str, Runner] = {
@@ -80,6 +87,7 @@ RUNNERS: dict[str, Runner] = {
     "calibration": _run_calibration,
     "simulate": _run_simulate,
     "faithfulness": _run_faithfulness,
+    "llm": _run_llm,  # starts the local SmolLM2 server itself
 }
 
 TABLES = {

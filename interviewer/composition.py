@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from interviewer.brains.base import Brain
 from interviewer.brains.fake import FakeBrain
-from interviewer.brains.llm import LLMBrain
+from interviewer.brains.llm import WORDING_MAX_TOKENS, LLMBrain
 from interviewer.brains.offline import OfflineBrain
+from interviewer.brains.validator import TurnValidator
 from interviewer.domain.bank import Bank, load_bank
 from interviewer.domain.rounds import Round
 from interviewer.errors import ConfigError
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
+from interviewer.grading.reviewer import LLMReviewer
 from interviewer.interview.engine import Interviewer
 from interviewer.ports import ChatModel, Embedder
 from interviewer.settings import Settings
@@ -101,7 +103,11 @@ class Components:
 
     def grader(self) -> Grader:
         """The one grader of this process."""
-        return self._once("grader", lambda: Grader(self.bank(), self.analyzer(), self.optional_retriever()))
+        return self._once("grader", self._build_grader)
+
+    def _build_grader(self) -> Grader:
+        reviewer = LLMReviewer(self.chat_model()) if self.settings.llm_review else None
+        return Grader(self.bank(), self.analyzer(), self.optional_retriever(), reviewer)
 
     def chat_model(self) -> ChatModel:
         """The OpenAI-compatible chat model named by MI_LLM_BASE_URL / MI_LLM_MODEL / MI_LLM_API_KEY."""
@@ -122,9 +128,10 @@ class Components:
                 self.chat_model(),
                 offline,
                 self.optional_retriever(),
+                validator=TurnValidator(self.embedder()),
                 max_retries=settings.llm_max_retries,
                 backoff_s=settings.llm_retry_backoff_s,
-                max_tokens=settings.llm_max_tokens,
+                max_tokens=min(settings.llm_max_tokens, WORDING_MAX_TOKENS),
             )
         return brains
 
@@ -134,7 +141,7 @@ class Components:
 
     def _build_interviewer(self) -> Interviewer:
         settings = self.settings
-        if settings.brain == "llm":
+        if settings.brain == "llm" or settings.llm_review:
             self.chat_model()  # fails fast, naming the variable, before any model is loaded
         return Interviewer(
             self.bank(),

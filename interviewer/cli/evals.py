@@ -16,6 +16,7 @@ class Suite(StrEnum):
     CALIBRATION = "calibration"
     FAITHFULNESS = "faithfulness"
     SIMULATE = "simulate"
+    LLM = "llm"
     ALL = "all"
 
 
@@ -35,11 +36,14 @@ def register(app: typer.Typer) -> None:
             None, "--candidate-base-url", help="OpenAI-compatible endpoint that plays the candidate."
         ),
         candidate_model: str | None = typer.Option(None, "--candidate-model", help="Model name there."),
+        brain: str = typer.Option(
+            "offline", "--brain", help="simulate: offline, or llm (against the local SmolLM2 it starts)."
+        ),
         check: bool | None = typer.Option(
             None, "--check/--no-check", help="Assert thresholds (default: on for `all --quick`)."
         ),
     ) -> None:
-        """Run the offline eval suites (retrieval, grading, faithfulness, simulate)."""
+        """Run the offline eval suites (retrieval, grading, calibration, faithfulness, simulate, llm)."""
         from interviewer.settings import load_settings
 
         settings = load_settings()
@@ -59,6 +63,7 @@ def register(app: typer.Typer) -> None:
             judge_model=judge_model,
             candidate_base_url=candidate_base_url,
             candidate_model=candidate_model,
+            brain=brain,
         )
         names = [s.value for s in Suite if s is not Suite.ALL] if suite is Suite.ALL else [suite.value]
         assert_thresholds = check if check is not None else (suite is Suite.ALL and quick)

@@ -64,7 +64,7 @@ class RecordingModel:
         for piece in self.inner.stream(messages, max_tokens=max_tokens):
             parts.append(piece)
             yield piece
-        planned = messages[-1].content.rsplit('Planned line: "', 1)[-1].rsplit('"\nYour line:', 1)[0]
+        planned = messages[-1].content.rsplit('Line: "', 1)[-1].removesuffix('"')
         self.pairs.append(Pair(planned, "".join(parts).strip()))
 
 

@@ -129,6 +129,7 @@ class Components:
                 offline,
                 self.optional_retriever(),
                 validator=TurnValidator(self.embedder()),
+                snippets=settings.llm_guide_snippets,
                 max_retries=settings.llm_max_retries,
                 backoff_s=settings.llm_retry_backoff_s,
                 max_tokens=min(settings.llm_max_tokens, WORDING_MAX_TOKENS),

@@ -24,7 +24,7 @@ from interviewer.ports import ChatModel, GuideHit, GuideRetriever
 OFFLINE_MOVES = frozenset({"hint", "repeat", "help", "unknown_command", "wrap_up"})
 BRIDGE_MOVES = frozenset({"opening", "next_question"})  # the question itself follows verbatim
 SNIPPET_MOVES = frozenset({"follow_up"})
-WORDING_MAX_TOKENS = 96
+WORDING_MAX_TOKENS = 80
 
 
 class UnusableReply(ProviderError):
@@ -51,6 +51,7 @@ class LLMBrain:
         retriever: GuideRetriever | None = None,
         *,
         validator: TurnValidator | None = None,
+        snippets: int = 0,
         max_retries: int = 2,
         backoff_s: float = 0.5,
         max_tokens: int = WORDING_MAX_TOKENS,
@@ -60,6 +61,7 @@ class LLMBrain:
         self.fallback = fallback
         self.retriever = retriever
         self.validator = validator or TurnValidator(None)
+        self.snippets = snippets
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.max_tokens = max_tokens
@@ -135,11 +137,12 @@ class LLMBrain:
         kept.append(sentence)
 
     def _snippets(self, move: Move, ctx: BrainContext) -> Sequence[GuideHit]:
-        if self.retriever is None or move.kind not in SNIPPET_MOVES:
+        if self.retriever is None or not self.snippets or move.kind not in SNIPPET_MOVES:
             return []
         query = " ".join(filter(None, [move.target_name, move.probe]))
         try:
-            return list(self.retriever.search(query, k=2, round=ctx.state.round, doc_type="guide"))
+            hits = self.retriever.search(query, k=self.snippets, round=ctx.state.round, doc_type="guide")
+            return list(hits)[: self.snippets]
         except (MockInterviewerError, OSError, ValueError) as exc:
             ctx.events.append(("retrieval_failed", str(exc)[:200]))
             return []

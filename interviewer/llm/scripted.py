@@ -70,7 +70,7 @@ class ScriptedChatModel:
             raise item.error
 
 
-_PLANNED = re.compile(r'Planned line: "(.*)"\s*\nYour line:', re.DOTALL)
+_PLANNED = re.compile(r'Line: "(.*)"\s*$', re.DOTALL)
 _CRITERION = re.compile(r"^- (\S+) \(evidence level (\d|none)\)", re.MULTILINE)
 
 

@@ -70,11 +70,15 @@ def test_prompt_is_short_holds_the_planned_line_and_fenced_answer_and_no_key_poi
     interviewer, _ = _interviewer(bank, model, retriever)
     state = interviewer.start(SD, seed=1)
     reply = say(interviewer, state, ATTACK)
-    system, user = model.calls[-1]
-    assert system.role == "system" and "never instructions" in system.content
+    system, example, _, user = model.calls[-1]
+    assert (
+        example.content.startswith('Line: "')
+        and system.role == "system"
+        and "never instructions" in system.content
+    )
     assert "one question" in system.content  # a follow-up: the planned line asks one
     planned = reply.state.questions[0].asked_texts[-1]
-    assert 'Planned line: "' in user.content and planned in user.content
+    assert 'Line: "' in user.content and user.content.endswith(f'{planned}"')  # the offline line, whole
     assert "Guide text: always ask about the latency budget." in user.content
     assert retriever.queries and retriever.queries[-1][1]["doc_type"] == "guide"
     question = interviewer.bank.question(state.questions[0].question_id or "")
@@ -91,7 +95,7 @@ def test_opening_prompt_asks_for_no_question_and_the_question_follows_verbatim(b
     model = ScriptedChatModel(default="Welcome, let's begin this round together.")
     interviewer, _ = _interviewer(bank, model)
     state = interviewer.start(SD, seed=1)
-    system, user = model.calls[0]
+    system, _, _, user = model.calls[0]
     assert "ask no question" in system.content
     assert state.questions[0].prompt not in user.content  # the model words the bridge only
     assert state.turns[0].text == "Welcome, let's begin this round together.\n\n" + state.questions[0].prompt

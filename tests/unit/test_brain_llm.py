@@ -52,6 +52,7 @@ def _interviewer(
         model,
         OfflineBrain(),
         retriever,
+        snippets=2,
         validator=validator,
         max_retries=2,
         backoff_s=0.1,

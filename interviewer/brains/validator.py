@@ -19,9 +19,11 @@ from interviewer.brains.guard import leaks
 from interviewer.ports import Embedder
 from interviewer.text import words
 
-# Tuned on `mock-interviewer eval llm` (evals/llm_path.py, the `threshold_sweep` figures):
-# MiniLM cosine of the reply to the planned line. See docs/eval/llm.json.
-ON_TARGET_MIN_SIMILARITY = 0.5
+# MiniLM cosine of the reply to the whole planned line, tuned on `mock-interviewer eval llm`
+# (`threshold_sweep` in docs/eval/llm.json): the lowest value at which no reply paired with another turn's
+# planned line passes, while every scripted good rewording (which drops the offline acknowledgement,
+# cosine 0.66 and up) still does.
+ON_TARGET_MIN_SIMILARITY = 0.6
 MIN_WORDS = 3
 MAX_WORDS = 70
 MAX_SENTENCES = 4
@@ -38,7 +40,7 @@ REASONS = (
 _OUT_OF_ROLE = re.compile(
     r"\bas an ai\b|\blanguage model\b|\bmy (?:answer|solution) (?:is|would be)\b|"
     r"\bhere(?:'s| is) (?:my|the|an?) (?:answer|solution)\b|"
-    r"\bas (?:the|a) candidate\b|\bplanned line\b|\breword",
+    r"\bas (?:the|a) candidate\b|\bplanned line\b|\breword|\brewrit",
     re.IGNORECASE,
 )
 _SCORE_OR_PRAISE = re.compile(

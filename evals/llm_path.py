@@ -251,16 +251,18 @@ def run_llm_eval(components: Components, options: EvalOptions) -> dict[str, Any]
                 }
             )
         )
-        result["review_smollm2"] = run_review_eval(components, smol_model, ladders=2 if options.quick else 6)
+        result["review_smollm2"] = run_review_eval(components, smol_model, ladders=2 if options.quick else 4)
         result["ragas_judge_smollm2"] = _ragas(components, smol["interviews"], url, MODEL_NAME, options)
     from evals.openai_server import serve_model
 
     with serve_model(GoodScriptedModel()) as url:
         good = simulate_llm(components, url, "scripted-good", cast)
     result["scripted_good"] = good["figures"]
+    ladders = 4 if options.quick else None  # scripted judges are instant: the whole calibration set
     result["review_scripted_judge"] = run_review_eval(
-        components, GoodScriptedModel(adversarial=True), ladders=4 if options.quick else None
+        components, GoodScriptedModel(adversarial=True), ladders=ladders
     )
+    result["review_scripted_good"] = run_review_eval(components, GoodScriptedModel(), ladders=ladders)
     validator = TurnValidator(components.embedder())
     result["threshold_sweep"] = threshold_sweep(validator, good["pairs"], smol["pairs"])
     options.shared["llm_interviews"] = smol["interviews"]

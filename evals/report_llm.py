@@ -19,7 +19,8 @@ ROWS = (
     ("turn latency p99 (s)", "turn_latency_p99_s"),
 )
 REVIEW = (
-    "answers", "acceptance_rate", "ordering_accuracy_before", "ordering_accuracy_after", "qwk_before", "qwk_after",
+    "answers", "acceptance_rate", "ordering_accuracy_before", "ordering_accuracy_after", "qwk_before",
+    "qwk_after",
     "bluff_below_solid_before", "bluff_below_solid_after", "injection_at_or_below_weak_before",
     "injection_at_or_below_weak_after", "adversarial_lifted_above_weak", "changes_not_listed", "verdict",
 )  # fmt: skip
@@ -52,13 +53,12 @@ def llm_markdown(result: Mapping[str, Any]) -> str:
     lines += [f"| {k} | " + " | ".join(_get(result, s, k) for _, s in REVIEWS) + " |" for k in REVIEW]
     sweep = result.get("threshold_sweep") or {}
     if sweep.get("rows"):
-        lines += ["", f"On-target similarity threshold in use: {sweep.get('in_use')} (pairs: {sweep.get('pairs')})", "",
-                  "| threshold | good rewordings accepted | mismatched plans rejected | SmolLM2 on target |",
-                  "|---|---|---|---|"]  # fmt: skip
-        lines += [
-            f"| {r['threshold']} | {r['good_accepted']} | {r['mismatched_rejected']} | {r['smollm2_on_target']} |"
-            for r in sweep["rows"]
-        ]
+        in_use = f"On-target similarity threshold in use: {sweep.get('in_use')} (pairs: {sweep.get('pairs')})"
+        lines += ["", in_use, "", "| threshold | good rewordings accepted | mismatched plans rejected | "
+                  "SmolLM2 on target |", "|---|---|---|---|"]  # fmt: skip
+        for r in sweep["rows"]:
+            cells = (r["threshold"], r["good_accepted"], r["mismatched_rejected"], r["smollm2_on_target"])
+            lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     judge = result.get("ragas_judge_smollm2") or {}
     if judge:
         lines += ["", f"ragas LLM metrics with SmolLM2 as the judge (report-only): {fmt(dict(judge))}"]

@@ -33,7 +33,7 @@ from interviewer.llm.scripted import GoodScriptedModel
 from interviewer.ports import ChatMessage, ChatModel
 from interviewer.text import split_sentences
 
-CAST = ("expert", "weak", "prompt-injector")
+CAST = ("expert", "prompt-injector")  # sized for a few minutes on 2 shared cores
 QUICK_CAST = ("expert",)
 SWEEP = tuple(round(0.3 + 0.05 * i, 2) for i in range(11))
 SERVER_SETTINGS = {"llm_timeout_s": 20.0, "llm_max_retries": 1, "llm_retry_backoff_s": 0.2}
@@ -251,7 +251,7 @@ def run_llm_eval(components: Components, options: EvalOptions) -> dict[str, Any]
                 }
             )
         )
-        result["review_smollm2"] = run_review_eval(components, smol_model, ladders=2 if options.quick else 4)
+        result["review_smollm2"] = run_review_eval(components, smol_model, ladders=1 if options.quick else 2)
         result["ragas_judge_smollm2"] = _ragas(components, smol["interviews"], url, MODEL_NAME, options)
     from evals.openai_server import serve_model
 
@@ -285,7 +285,7 @@ def _ragas(components: Components, interviews: list, url: str, model: str, optio
     from evals.faithfulness import judge_samples
     from evals.ragas_metrics import judge_metrics
 
-    samples = judge_samples(interviews, components.bank(), limit=1 if options.quick else 3)
+    samples = judge_samples(interviews, components.bank(), limit=1)
     started = time.perf_counter()
     try:
         figures: dict[str, Any] = dict(
@@ -324,3 +324,29 @@ def run_llm_simulation(components: Components, options: EvalOptions) -> dict[str
             "turn_latency_p99_s",
         ],
     }
+
+
+def main() -> None:
+    """`python -m evals.llm_path [--quick] [--out docs/eval/llm.json]`: the llm section alone, as JSON."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    from interviewer.settings import apply_offline_environment, load_settings
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/eval/llm.json"))
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    apply_offline_environment()
+    started = time.perf_counter()
+    result = run_llm_eval(Components(load_settings()), EvalOptions(quick=args.quick))
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["command"] = "python -m evals.llm_path" + (" --quick" if args.quick else "")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -77,8 +77,8 @@ _CRITERION = re.compile(r"^- (\S+) \(evidence level (\d|none)\)", re.MULTILINE)
 class GoodScriptedModel:
     """A scripted stand-in for a capable instruction-tuned model, to measure the LLM path's ceiling.
 
-    Wording prompts (`brains/prompt.py`): it rewords the planned line the way a good model would, a new
-    neutral opening and the planned question kept. Review prompts (`grading/reviewer.py`): it proposes the
+    Wording prompts (`brains/prompt.py`): it rewords the planned line the way a good model would: a new
+    neutral opening and the planned question kept, or, for a bridge, the same sentences with a new opener. Review prompts (`grading/reviewer.py`): it proposes the
     evidence level for each criterion, one level up for the first one, quoting the answer's first sentence.
     `adversarial=True` makes it a bad judge instead: level 4 everywhere, with one invented quote.
     """
@@ -106,7 +106,10 @@ class GoodScriptedModel:
         question = next((s for s in reversed(sentences) if s.endswith("?")), "")
         if question:
             return f"Thanks, that helps me follow your approach. {question}"
-        return "Thanks for that. " + " ".join(s for s in sentences if s)
+        # A bridge: the same sentences with a new opening word, never one sentence more.
+        first, *rest = [s for s in sentences if s] or [""]
+        opener = "Thank you." if len(first.split()) <= 2 else first.replace("Hi,", "Hello,", 1)
+        return " ".join([opener, *rest]).strip()
 
     def _review(self, user: str) -> str:
         answer = user.split("Answer:\n", 1)[-1]

@@ -78,8 +78,9 @@ class GoodScriptedModel:
     """A scripted stand-in for a capable instruction-tuned model, to measure the LLM path's ceiling.
 
     Wording prompts (`brains/prompt.py`): it rewords the planned line the way a good model would: a new
-    neutral opening and the planned question kept, or, for a bridge, the same sentences with a new opener. Review prompts (`grading/reviewer.py`): it proposes the
-    evidence level for each criterion, one level up for the first one, quoting the answer's first sentence.
+    neutral opening and the planned question kept, or, for a bridge, the same sentences with a new opener.
+    Review prompts (`grading/reviewer.py`): it proposes the evidence level for each criterion, one level
+    up for the first one, quoting the answer's first sentence.
     `adversarial=True` makes it a bad judge instead: level 4 everywhere, with one invented quote.
     """
 

@@ -86,7 +86,10 @@ def test_a_full_llm_interview_with_guard_fallbacks_and_report(
     sid = session["id"]
     opening = session["turns"][0]
     assert session["brain"] == "llm" and opening["brain"] == "llm"
-    assert opening["text"].startswith("Thanks for that.")  # the scripted good model's rewording
+    bridge, _, question = opening["text"].partition("\n\n")
+    planned = str(model_server.requests[0]["messages"][-1]["content"])
+    assert question and question not in planned  # the model words the bridge; the question follows verbatim
+    assert bridge and f'Line: "{bridge}"' not in planned  # reworded, not echoed
 
     # 1. The reply comes from the model, which was given the candidate's answer and the planned line.
     first = _say(client, sid, ANSWERS[0])

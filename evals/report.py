@@ -18,6 +18,7 @@ from evals import plots
 from evals.report_calibration import calibration_markdown
 from evals.report_format import fmt
 from evals.report_listening import listening_markdown
+from evals.report_llm import llm_markdown
 from evals.thresholds import Outcome
 from interviewer.settings import REPO_ROOT, Settings
 
@@ -186,6 +187,8 @@ def _markdown(doc: Mapping[str, Any], outcomes: Sequence[Outcome], images: Mappi
             lines += [calibration_markdown(result), ""]
         if name == "listening" and "overall" in result:
             lines += [listening_markdown(result), ""]
+        if name == "llm" and "smollm2" in result:
+            lines += [llm_markdown(result), ""]
         lines += ["| figure | value |", "|---|---|"]
         lines += [f"| {path} | {fmt(value)} |" for path, value in flatten(result) if path != "headline"]
         if name == "simulate" and result.get("interviews"):

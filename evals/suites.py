@@ -26,6 +26,7 @@ class EvalOptions:
     judge_model: str | None = None
     candidate_base_url: str | None = None
     candidate_model: str | None = None
+    brain: str = "offline"  # `eval simulate --brain llm`: the simulation against the local SmolLM2
     # Suites share expensive artefacts (simulated sessions feed faithfulness) through this cache.
     shared: dict[str, Any] = field(default_factory=dict)
 
@@ -71,6 +72,8 @@ def _run_faithfulness(components: Components, options: EvalOptions) -> dict[str,
 
 
 def _run_simulate(components: Components, options: EvalOptions) -> dict[str, Any]:
+    if options.brain == "llm":
+        return dict(_import("evals.llm_path", "run_llm_simulation")(components, options))
     return dict(_import("evals.simulate", "run_simulation_eval")(components, options))
 
 
@@ -86,6 +89,10 @@ def _run_listening(components: Components, options: EvalOptions) -> dict[str, An
     return dict(_import("evals.listening", "run_listening_eval")(components, quick=options.quick))
 
 
+def _run_llm(components: Components, options: EvalOptions) -> dict[str, Any]:
+    return dict(_import("evals.llm_path", "run_llm_eval")(components, options))
+
+
 RUNNERS: dict[str, Runner] = {
     "retrieval": _run_retrieval,
     "grading": _run_grading,
@@ -94,6 +101,7 @@ RUNNERS: dict[str, Runner] = {
     "listening": _run_listening,
     "faithfulness": _run_faithfulness,
     "coding": _run_coding,
+    "llm": _run_llm,  # starts the local SmolLM2 server itself
 }
 
 TABLES = {

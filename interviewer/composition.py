@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from interviewer.brains.base import Brain
 from interviewer.brains.fake import FakeBrain
-from interviewer.brains.llm import LLMBrain
+from interviewer.brains.llm import WORDING_MAX_TOKENS, LLMBrain
 from interviewer.brains.offline import OfflineBrain
+from interviewer.brains.validator import TurnValidator
 from interviewer.domain.bank import Bank, load_bank
 from interviewer.domain.problems import ProblemFile, load_problem_files
 from interviewer.domain.rounds import Round
@@ -24,6 +25,7 @@ from interviewer.grading.citations import load_citation_model
 from interviewer.grading.evidence import EvidenceAnalyzer
 from interviewer.grading.grader import Grader
 from interviewer.grading.judge import expectations
+from interviewer.grading.reviewer import LLMReviewer
 from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
 from interviewer.interview.topicality import TopicJudge
@@ -119,7 +121,8 @@ class Components:
     def _build_grader(self) -> Grader:
         from ingest.fixed_vectors import load_or_embed
 
-        grader = Grader(self.bank(), self.analyzer(), self.optional_retriever())
+        reviewer = LLMReviewer(self.chat_model()) if self.settings.llm_review else None
+        grader = Grader(self.bank(), self.analyzer(), self.optional_retriever(), reviewer)
         # The bank's rubric texts, key points and prompts: embedded once (at ingest, or by the first
         # process) into a file keyed by the embedder and the texts; every later process loads it.
         texts = grader.fixed_texts()
@@ -146,9 +149,11 @@ class Components:
                 self.chat_model(),
                 offline,
                 self.optional_retriever(),
+                validator=TurnValidator(self.embedder()),
+                snippets=settings.llm_guide_snippets,
                 max_retries=settings.llm_max_retries,
                 backoff_s=settings.llm_retry_backoff_s,
-                max_tokens=settings.llm_max_tokens,
+                max_tokens=min(settings.llm_max_tokens, WORDING_MAX_TOKENS),
             )
         return brains
 
@@ -158,7 +163,7 @@ class Components:
 
     def _build_interviewer(self) -> Interviewer:
         settings = self.settings
-        if settings.brain == "llm":
+        if settings.brain == "llm" or settings.llm_review:
             self.chat_model()  # fails fast, naming the variable, before any model is loaded
         return Interviewer(
             self.bank(),

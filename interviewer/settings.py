@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_max_tokens: int = Field(512, ge=16, le=8192)
     llm_temperature: float = Field(0.3, ge=0, le=2)
+    # The LLM's bounded second opinion on every grade (grading/reviewer.py); needs MI_LLM_BASE_URL.
+    # Off by default; `make run-llm` turns it on. "on"/"off", "true"/"false" and 1/0 all parse.
+    llm_review: bool = False
+    # Guide snippets added to an LLM follow-up's prompt. 0 for small local models (SmolLM2 copied
+    # them into its question); 1-2 help a capable model ground its wording.
+    llm_guide_snippets: int = Field(0, ge=0, le=5)
 
     seed: int = 0
     max_follow_ups: int = Field(3, ge=0, le=10)

@@ -50,10 +50,17 @@ async function postOnce(path, body) {
   });
 }
 
-// In an LLM session, a line the offline brain wrote means the model failed that turn: say so.
+// In an LLM session, a line the offline brain wrote means the model failed that turn, or the validator
+// rejected its line (an llm_rejected event on that turn): say which. Hints, help, repeats and the wrap-up
+// are the offline interviewer's exact words by design (interviewer/brains/llm.py OFFLINE_MOVES).
+const OFFLINE_KINDS = ["hint", "repeat", "help", "unknown_command", "wrap_up"];
 function standInNote(session, turn) {
-  return session && session.brain === "llm" && turn && turn.role === "interviewer" && turn.brain === "offline"
-    ? " (the model did not answer; the offline interviewer stood in)" : "";
+  if (!(session && session.brain === "llm" && turn && turn.role === "interviewer" && turn.brain === "offline")) return "";
+  if (OFFLINE_KINDS.includes(turn.kind)) return "";
+  const index = session.turns.indexOf(turn);
+  const rejected = (session.events || []).some((e) => e.kind === "llm_rejected" && e.turn_index === index);
+  return rejected ? " (the model's line was rejected; the offline interviewer stood in)"
+    : " (the model did not answer; the offline interviewer stood in)";
 }
 
 function addTurn(role, text, note = "") {

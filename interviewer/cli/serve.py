@@ -34,18 +34,40 @@ def serve(
     open_local: bool = typer.Option(
         False, "--open-local", help="Ingest if needed, issue a local user's key, print the page URL with it."
     ),
+    local_llm: bool = typer.Option(
+        False,
+        "--local-llm",
+        help="Start the packaged SmolLM2 llama.cpp server on 127.0.0.1 and serve with MI_BRAIN=llm and "
+        "MI_LLM_REVIEW=on pointed at it (stopped when the API stops).",
+    ),
 ) -> None:
     """Serve the HTTP API and the web page."""
+    from contextlib import ExitStack
+
     from api.server import serve as run_server
     from interviewer.composition import Components
     from interviewer.settings import load_settings
 
-    settings = load_settings()
-    bind_host = host or settings.host
-    bind_port = port or settings.port
-    # Worker processes read their settings from the environment; pass the CLI's choices on.
-    os.environ["MI_HOST"], os.environ["MI_PORT"] = bind_host, str(bind_port)
-    run_server(Components(settings), host=bind_host, port=bind_port, workers=workers, open_local=open_local)
+    with ExitStack() as stack:
+        if local_llm:
+            from api.local_llm import MODEL_NAME
+            from api.local_llm import local_llm as start_local_llm
+
+            typer.echo("starting the local LLM server (SmolLM2-135M-Instruct, llama.cpp)...", err=True)
+            base_url = stack.enter_context(start_local_llm())
+            typer.echo(f"local LLM ready at {base_url}", err=True)
+            # Worker processes read their settings from the environment: set them there.
+            os.environ.update(
+                MI_BRAIN="llm", MI_LLM_BASE_URL=base_url, MI_LLM_MODEL=MODEL_NAME,
+                MI_LLM_REVIEW=os.environ.get("MI_LLM_REVIEW", "on"),
+            )  # fmt: skip
+        settings = load_settings()
+        bind_host = host or settings.host
+        bind_port = port or settings.port
+        # Worker processes read their settings from the environment; pass the CLI's choices on.
+        os.environ["MI_HOST"], os.environ["MI_PORT"] = bind_host, str(bind_port)
+        components = Components(settings)
+        run_server(components, host=bind_host, port=bind_port, workers=workers, open_local=open_local)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -70,15 +71,29 @@ def flag_cap(flags: tuple[str, ...] | list[str]) -> int:
     return min([FLAG_CAPS.get(f, 4) for f in flags], default=4)
 
 
+class GradeReviewer(Protocol):
+    """A second opinion on one question's grade, bounded by the evidence (`reviewer.LLMReviewer`)."""
+
+    def review(self, report: GradeReport, rubric: Rubric, answer: str) -> GradeReport: ...
+
+
 class Grader:
-    """Grades answers against the round's rubric and the question's key points."""
+    """Grades answers against the round's rubric and the question's key points.
+
+    With a `reviewer` (MI_LLM_REVIEW=on), every question's grade goes through it before it is returned.
+    """
 
     def __init__(
-        self, bank: Bank, analyzer: EvidenceAnalyzer, retriever: GuideRetriever | None = None
+        self,
+        bank: Bank,
+        analyzer: EvidenceAnalyzer,
+        retriever: GuideRetriever | None = None,
+        reviewer: GradeReviewer | None = None,
     ) -> None:
         self.bank = bank
         self.analyzer = analyzer
         self.guides = GuideSearch(retriever)
+        self.reviewer = reviewer
 
     def fixed_texts(self) -> list[str]:
         """The bank's texts every answer is compared with: rubric criteria, key points, prompts, the
@@ -126,7 +141,7 @@ class Grader:
             overall=overall, flags=flags, missed=missed, hints_used=attempt.hints_used,
             free_text=question is None,
         )  # fmt: skip
-        return GradeReport(
+        report = GradeReport(
             round=round_.value,
             question_id=question.id if question else None,
             question=attempt.question_text or (question.prompt if question else ""),
@@ -136,6 +151,7 @@ class Grader:
             missed_key_points=missed,
             feedback=build_feedback(inputs, self.guides),
         )
+        return self.reviewer.review(report, rubric, text) if self.reviewer is not None else report
 
     def grade_session(self, round_: Round, attempts: list[QuestionAttempt]) -> SessionReport:
         """A whole session: one report per question, criteria averaged across them, one overall."""

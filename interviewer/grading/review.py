@@ -131,6 +131,8 @@ def _criterion(
         elif found not in quotes:
             quotes.append(found)
     level = _bounded_level(base, proposed.score, bool(quotes), cap, ledger)
+    if level != base.score:
+        ledger.note(f"{base.id}: accepted level {base.score} -> {level} (quotes: {quotes[:1]!r})")
     evidence = quotes + [e for e in base.evidence if e not in quotes]
     descriptor = base.descriptor if level == base.score else _descriptor_note(base, level)
     update = {

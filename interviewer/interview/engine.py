@@ -26,6 +26,8 @@ from interviewer.interview.topicality import TopicJudge
 from interviewer.interview.wrapup import attempts_of, summary_of
 
 SPARE_QUESTIONS = 2  # extra planned questions so /skip can still offer a new one
+# Events after which a line is the planned offline one (the web page marks such lines in LLM sessions).
+FELL_BACK = ("llm_fallback", "llm_stream_broken", "llm_rejected")
 
 
 class SessionGrader(Protocol):
@@ -181,7 +183,7 @@ class Interviewer:
         self, state: SessionState, move: Move, ctx: BrainContext, brain: Brain, text: str,
         question_index: int | None = -1,
     ) -> None:  # fmt: skip
-        fell_back = any(kind in ("llm_fallback", "llm_stream_broken") for kind, _ in ctx.events)
+        fell_back = any(kind in FELL_BACK for kind, _ in ctx.events)
         index = state.current_index if question_index == -1 else question_index
         state.add_turn(
             "interviewer", text, kind=move.kind, question_index=index, target=move.target,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -67,3 +68,58 @@ class ScriptedChatModel:
         yield from re.findall(r"\S+\s*|\s+", text)
         if isinstance(item, FailAfter):
             raise item.error
+
+
+_PLANNED = re.compile(r'Line: "(.*)"\s*$', re.DOTALL)
+_CRITERION = re.compile(r"^- (\S+) \(evidence level (\d|none)\)", re.MULTILINE)
+
+
+class GoodScriptedModel:
+    """A scripted stand-in for a capable instruction-tuned model, to measure the LLM path's ceiling.
+
+    Wording prompts (`brains/prompt.py`): it rewords the planned line the way a good model would: a new
+    neutral opening and the planned question kept, or, for a bridge, the same sentences with a new opener.
+    Review prompts (`grading/reviewer.py`): it proposes the evidence level for each criterion, one level
+    up for the first one, quoting the answer's first sentence.
+    `adversarial=True` makes it a bad judge instead: level 4 everywhere, with one invented quote.
+    """
+
+    def __init__(self, *, adversarial: bool = False) -> None:
+        self.adversarial = adversarial
+
+    def complete(
+        self, messages: list[ChatMessage], *, max_tokens: int | None = None, json_schema: dict | None = None
+    ) -> str:
+        """The scripted reply to the last user message."""
+        user = messages[-1].content
+        if json_schema is not None:
+            return self._review(user)
+        return self._reword(user)
+
+    def stream(self, messages: list[ChatMessage], *, max_tokens: int | None = None) -> Iterator[str]:
+        """The same reply in word-sized chunks."""
+        yield from re.findall(r"\S+\s*|\s+", self.complete(messages, max_tokens=max_tokens))
+
+    def _reword(self, user: str) -> str:
+        match = _PLANNED.search(user)
+        planned = match.group(1).strip() if match else ""
+        sentences = re.split(r"(?<=[.!?:])\s+", planned)
+        question = next((s for s in reversed(sentences) if s.endswith("?")), "")
+        if question:
+            return f"Thanks, that helps me follow your approach. {question}"
+        # A bridge: the same sentences with a new opening word, never one sentence more.
+        first, *rest = [s for s in sentences if s] or [""]
+        opener = "Thank you." if len(first.split()) <= 2 else first.replace("Hi,", "Hello,", 1)
+        return " ".join([opener, *rest]).strip()
+
+    def _review(self, user: str) -> str:
+        answer = user.split("Answer:\n", 1)[-1]
+        first = re.split(r"(?<=[.!?])\s+", answer.strip())[0]
+        criteria = []
+        for i, (cid, level) in enumerate(_CRITERION.findall(user)):
+            base = int(level) if level.isdigit() else 2
+            if self.adversarial:
+                criteria.append({"id": cid, "score": 4, "quotes": [first, "an outstanding answer overall"]})
+            else:
+                criteria.append({"id": cid, "score": min(4, base + (i == 0)), "quotes": [first]})
+        return json.dumps({"criteria": criteria})

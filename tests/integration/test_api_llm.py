@@ -37,6 +37,7 @@ ANSWERS = (
 def model_server() -> Iterator[FaultServer]:
     with fault_server(reply="Thanks for that. What did you measure to know it worked?") as (server, url):
         server.slow_s = 2.5
+        server.reword = True  # a capable model: it rewords the planned line
         server.base_url = url  # type: ignore[attr-defined]
         yield server
 
@@ -79,29 +80,35 @@ def _last_user_message(server: FaultServer) -> str:
 def test_a_full_llm_interview_with_guard_fallbacks_and_report(
     client: TestClient, services: Services, model_server: FaultServer
 ) -> None:
-    model_server.replies = ["Welcome, and thanks for joining today. Let's begin with a story."]
     started = client.post("/v1/sessions", json={"round": "behavioral", "brain": "llm"})
     assert started.status_code == 201, started.text
     session = started.json()
     sid = session["id"]
     opening = session["turns"][0]
     assert session["brain"] == "llm" and opening["brain"] == "llm"
-    assert opening["text"].startswith("Welcome, and thanks for joining today.")
+    bridge, _, question = opening["text"].partition("\n\n")
+    planned = str(model_server.requests[0]["messages"][-1]["content"])
+    assert question and question not in planned  # the model words the bridge; the question follows verbatim
+    assert bridge and f'Line: "{bridge}"' not in planned  # reworded, not echoed
 
-    # 1. The reply comes from the model, which was given the candidate's answer.
+    # 1. The reply comes from the model, which was given the candidate's answer and the planned line.
     first = _say(client, sid, ANSWERS[0])
     assert first["reply"]["kind"] in LLM_KINDS
-    assert first["reply"]["text"].startswith("Thanks for that. What did you measure to know it worked?")
-    assert ANSWERS[0] in _last_user_message(model_server)
+    assert first["reply"]["text"].startswith(
+        ("Thanks, that helps me follow your approach.", "Thanks for that.")
+    )
+    assert ANSWERS[0] in _last_user_message(model_server) and 'Line: "' in _last_user_message(model_server)
     assert first["session"]["turns"][-1]["brain"] == "llm"
 
-    # 2. A model reply that recites a key point reaches the candidate without it.
+    # 2. A model reply that recites a key point is rejected whole: the planned line is said instead.
     secret = _secrets_of_current_question(services, sid)[0]
-    model_server.replies = [f"Good. {secret}. Which result would you point to first?"]
+    model_server.replies = [f"Thanks. {secret}. Which result would you point to first?"]
     guarded = _say(client, sid, ANSWERS[1])
     assert secret not in guarded["reply"]["text"]
-    assert "Which result would you point to first?" in guarded["reply"]["text"]
-    assert "llm_output_guarded" in [e["kind"] for e in guarded["session"]["events"]]
+    assert "Which result would you point to first?" not in guarded["reply"]["text"]
+    assert guarded["session"]["turns"][-1]["brain"] == "offline"
+    rejected = [e for e in guarded["session"]["events"] if e["kind"] == "llm_rejected"]
+    assert [e["turn_index"] for e in rejected] == [len(guarded["session"]["turns"]) - 1]
 
     # 3. HTTP 500 on every try: the offline brain answers the turn, and the session says so.
     model_server.modes = ["500", "500"]
@@ -134,7 +141,6 @@ def test_a_full_llm_interview_with_guard_fallbacks_and_report(
 
 def test_llm_reply_streams_as_server_sent_events(client: TestClient, model_server: FaultServer) -> None:
     sid = client.post("/v1/sessions", json={"round": "behavioral", "brain": "llm"}).json()["id"]
-    model_server.replies = ["Interesting. How did the two teams react when you told them?"]
     with client.stream(
         "POST",
         f"/v1/sessions/{sid}/messages",
@@ -149,7 +155,9 @@ def test_llm_reply_streams_as_server_sent_events(client: TestClient, model_serve
         for block in raw.split("\n\n")
         if "event: token" in block
     ]
-    assert done["reply"]["text"].startswith("Interesting. How did the two teams react when you told them?")
+    assert done["reply"]["text"].startswith(
+        ("Thanks, that helps me follow your approach.", "Thanks for that.")
+    )
     assert "".join(tokens).strip() == done["reply"]["text"]
     assert done["session"]["turns"][-1]["brain"] == "llm"
 

@@ -10,6 +10,7 @@ import pytest
 
 from api.app import build_app
 from api.deps import Services, build_services
+from interviewer.brains.llm import OFFLINE_MOVES
 from interviewer.composition import Components
 from interviewer.domain.bank import Bank
 from interviewer.ports import Embedder
@@ -180,3 +181,44 @@ def test_practise_this_question_again_opens_a_new_session_on_the_same_question(
     asked = _question_of_session(page, key, first["id"])
     assert _question_of_session(page, key, newest["id"]) == asked
     assert " ".join(services.bank().question(asked).prompt.split())[:60] in opening
+
+
+@pytest.mark.llm_server
+def test_one_llm_session_against_the_local_model(
+    tmp_path: Path, page, real_embedder: Embedder, bank: Bank
+) -> None:  # type: ignore[no-untyped-def]
+    """The page over the real llm brain on the packaged SmolLM2: every line is the model's own, or marked
+    as the offline interviewer's exactly when the stored session says the model's line was not used."""
+    pytest.importorskip("llama_cpp", reason="needs the llm-server extra")
+    from api.local_llm import local_llm
+
+    with local_llm() as url:
+        settings = load_settings(
+            data_dir=tmp_path / "data", brain="llm", llm_base_url=url, llm_max_retries=0, warm_up=False
+        )
+        services = build_services(Components(settings, embedder=real_embedder, bank=bank))
+        with ThreadedServer(build_app(services)) as running:
+            page.goto(running.url)
+            page.get_by_label("Round", exact=True).select_option("ml-depth")
+            page.get_by_role("button", name="Start interview").click()
+            page.locator("#transcript li").first.wait_for()
+            page.get_by_label("Your answer").fill(ANSWERS[1])
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function(
+                "document.querySelectorAll('#transcript li').length >= 3"
+                " && !document.querySelector('#send').disabled"
+            )
+            page.get_by_role("button", name="Hint").click()
+            page.wait_for_function("!document.querySelector('#send').disabled")
+            shown = [t.strip() for t in page.locator("#transcript li .who").all_inner_texts()]
+    state = services.sessions.list(services.local_user().id)[0]
+    interviewer = [t for t in state.turns if t.speaker == "interviewer"]
+    marks = [who for who in shown if who.startswith("Interviewer")]
+    assert len(marks) == len(interviewer) >= 3
+    for turn, mark in zip(interviewer, marks, strict=True):
+        assert ("stood in" in mark) == (turn.brain == "offline" and turn.kind not in OFFLINE_MOVES), (
+            turn,
+            mark,
+        )
+        if "rejected" in mark:
+            assert any(e.kind == "llm_rejected" and e.turn_index == turn.index for e in state.events)

@@ -9,11 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from interviewer.llm.scripted import GoodScriptedModel
+from interviewer.ports import ChatMessage
+
 
 class FaultServer:
     """Modes are consumed one per request: ok, 500, garbage, slow; `default` when the queue is empty.
 
-    An `ok` request answers with the next of `replies` (a script), or with `reply` once it is used up.
+    An `ok` request answers with the next of `replies` (a script), or with `reply` once it is used up;
+    with `reword` set, an empty script is answered by the scripted good model instead (it rewords the
+    planned line in the prompt, as a capable model would).
     """
 
     def __init__(
@@ -25,15 +30,21 @@ class FaultServer:
         self.replies: list[str] = []
         self.requests: list[dict] = []
         self.slow_s = 3.0
+        self.reword = False
         self.lock = threading.Lock()
 
     def next_mode(self) -> str:
         with self.lock:
             return self.modes.pop(0) if self.modes else self.default
 
-    def next_reply(self) -> str:
+    def next_reply(self, body: dict) -> str:
         with self.lock:
-            return self.replies.pop(0) if self.replies else self.reply
+            if self.replies:
+                return self.replies.pop(0)
+        if self.reword:
+            messages = [ChatMessage(m["role"], m["content"]) for m in body.get("messages", [])]
+            return GoodScriptedModel().complete(messages)
+        return self.reply
 
 
 def _handler(server_state: FaultServer) -> type[BaseHTTPRequestHandler]:
@@ -53,9 +64,9 @@ def _handler(server_state: FaultServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(server_state.slow_s)
                 self._send(200, "application/json", b"{}")
             elif body.get("stream"):
-                self._stream(server_state.next_reply())
+                self._stream(server_state.next_reply(body))
             else:
-                completion = _completion(server_state.next_reply())
+                completion = _completion(server_state.next_reply(body))
                 self._send(200, "application/json", json.dumps(completion).encode())
 
         def _send(self, status: int, kind: str, data: bytes) -> None:

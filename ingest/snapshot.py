@@ -28,7 +28,6 @@ from interviewer.settings import Settings
 
 SNAPSHOT_DIR = "snapshots"
 SNAPSHOT_VERSION = "snapshot-v1"
-_SOURCE = "chroma_dir"  # the store the snapshot copies: another MI_CHROMA_DIR must not read it
 
 
 @dataclass(frozen=True)
@@ -91,12 +90,13 @@ def refresh_snapshot(settings: Settings, store: VectorStore, *, changed: bool) -
 
 
 def snapshot_matches(settings: Settings, store: VectorStore) -> bool:
-    """True when the snapshot file holds exactly `store`'s records and info (ingest's check)."""
+    """True when the snapshot file holds exactly `store`'s records and info, copied from this data dir."""
     try:
         rows = _read(snapshot_path(settings, store.name))
     except (OSError, ValueError, KeyError):
         return False
-    return rows.key == content_key(store.ids()) and rows.info == store.info()
+    same_store = rows.source == str(settings.chroma_dir.resolve())  # not a moved data dir's
+    return same_store and rows.key == content_key(store.ids()) and rows.info == store.info()
 
 
 def open_snapshot(settings: Settings, collection: str | None = None) -> SnapshotStore | None:

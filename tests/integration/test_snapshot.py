@@ -86,6 +86,8 @@ def test_a_snapshot_of_another_store_is_not_opened(ingested: Settings, tmp_path:
     moved = tmp_path / "moved"
     ingested.data_dir.rename(moved)
     assert open_snapshot(Settings(data_dir=moved)) is None, "the snapshot names the Chroma dir it copies"
+    assert ingest(Settings(data_dir=moved), embedder=HashingEmbedder()).chunks_embedded == 0
+    assert open_snapshot(Settings(data_dir=moved)) is not None, "the next ingest copies it again"
 
 
 def test_a_grade_process_does_not_import_chromadb(ingested: Settings) -> None:

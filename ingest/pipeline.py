@@ -85,6 +85,10 @@ def ingest(
         store.set_info({"embedder": model_name, EMPTY_FILES_KEY: json.dumps(plan.empty, sort_keys=True)})
     if plan.chunks or plan.stale_ids:
         refresh_bm25(settings, store)
+    from ingest.snapshot import refresh_snapshot  # bm25s and scipy: not at every CLI command's start
+
+    # What searching processes open instead of Chroma.
+    refresh_snapshot(settings, store, changed=bool(plan.chunks or plan.stale_ids or model_changed))
     return IngestReport(
         collection=store.name,
         files_total=len(sources.files),

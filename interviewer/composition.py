@@ -100,12 +100,17 @@ class Components:
 
     def retriever(self) -> Retriever:
         """Hybrid search over the ingested collection; CorpusError when it has not been ingested."""
-        from ingest.retrieval import build_retriever
+        return self._once("retriever", self._build_retriever)
 
+    def _build_retriever(self) -> Retriever:
+        from ingest.retrieval import build_retriever
+        from ingest.snapshot import open_snapshot
+
+        # The snapshot ingest writes of a small collection, when there is one: the same records and
+        # vectors without opening Chroma (~2.4 s of a cold process, most of it `import chromadb`).
+        store = open_snapshot(self.settings) or self.vector_store()
         # Through the analyzer's cache: feedback asks for guides on the same queries in every session.
-        return self._once(
-            "retriever", lambda: build_retriever(self.settings, self.vector_store(), self.analyzer().cache)
-        )
+        return build_retriever(self.settings, store, self.analyzer().cache)
 
     def optional_retriever(self) -> Retriever | None:
         """The retriever, or None when the corpus is not ingested (feedback then has no guide pointers)."""

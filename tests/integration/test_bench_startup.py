@@ -29,3 +29,5 @@ def test_startup_bench_times_ready_and_a_cold_grade(tmp_path: Path) -> None:
     assert [t["target"] for t in out["targets"]] == ["< 10.0", "< 3.0"]
     # the bank's fixed vectors were written before the processes ran, which loaded them
     assert list((settings.data_dir / "fixed-vectors").glob("corpus-*.npy"))
+    # and the collection's snapshot, which they search instead of opening Chroma
+    assert (settings.data_dir / "snapshots" / "corpus.npz").is_file()

@@ -87,7 +87,7 @@ def run_review_eval(components: Components, model: ChatModel, *, ladders: int | 
         "adversarial_lifted_above_weak": int(lifted),
         "adversarial_above_weak_after": sum(s >= ABOVE_WEAK for s in adversarial_after),
         "changes_not_listed": unlisted,
-        "mechanics_hold": bool(lifted == 0 and unlisted == 0),
+        "mechanics_hold": 1 if lifted == 0 and unlisted == 0 else 0,  # a figure the thresholds can check
         "verdict": "keep review on"
         if ordering_kept and rules_kept
         else "worse: keep review off for this model",

@@ -75,3 +75,16 @@ def test_on_target_is_similarity_to_the_planned_line() -> None:
     assert validator.check_reply("How would you monitor the model after launch, then?", FOLLOW_UP) is None
     assert validator.check_reply("What kind of data do you have?", FOLLOW_UP) == v.OFF_TARGET
     assert TurnValidator(None).similarity("anything", "else") == 1.0  # no embedder: the check is off
+
+
+def test_on_target_compares_the_questions_when_both_lines_ask_one() -> None:
+    validator = TurnValidator(HashingEmbedder(), threshold=0.9)
+    reworded_bridge = (
+        "Right, thanks for walking me through that. How would you monitor the model after launch?"
+    )
+    assert validator.similarity(reworded_bridge, FOLLOW_UP.line) == pytest.approx(1.0)
+    assert validator.check_reply(reworded_bridge, FOLLOW_UP) is None
+    other_question = "You mentioned drift. Which database would you pick for the feature store?"
+    assert validator.check_reply(other_question, FOLLOW_UP) == v.OFF_TARGET
+    # A line that asks nothing is compared whole.
+    assert validator.similarity("Thanks. Let's move on.", BRIDGE.line) < 1.0

@@ -17,6 +17,7 @@ class Suite(StrEnum):
     FAITHFULNESS = "faithfulness"
     SIMULATE = "simulate"
     LISTENING = "listening"
+    CODING = "coding"
     LLM = "llm"
     ALL = "all"
 

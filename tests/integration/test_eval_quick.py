@@ -41,7 +41,8 @@ def test_eval_all_quick_meets_its_thresholds_and_writes_the_report(
         "simulate",
         "faithfulness",
         "coding",
-    }
+        "listening",
+    }  # llm is left out of the quick run: it needs the local model for minutes
     assert all("error" not in r for r in doc["results"].values())
     asserted = [t for t in doc["thresholds"] if not t["report_only"]]
     assert len(asserted) >= 15 and all(t["passed"] for t in asserted)

@@ -191,8 +191,12 @@ def test_question_id_opens_on_that_question(sd_bank: Bank, bank: Bank) -> None:
         make_interviewer(bank).start(Round.BEHAVIORAL, question_id="sd-invoice-document-extraction")
 
 
-def test_the_llm_prompt_carries_the_facts_and_the_engine_decisions(sd_bank: Bank) -> None:
+def test_the_llm_words_the_planned_line_that_carries_the_facts_and_the_engine_decisions(
+    sd_bank: Bank,
+) -> None:
     import random
+
+    from interviewer.brains.offline import OfflineBrain
 
     interviewer = make_interviewer(sd_bank)
     state = interviewer.start(SD, seed=5)
@@ -203,9 +207,12 @@ def test_the_llm_prompt_carries_the_facts_and_the_engine_decisions(sd_bank: Bank
         acknowledge=None, phase_nudge="serving",
     )  # fmt: skip
     ctx = BrainContext(state, question, sd_bank.rubric_for(question), random.Random(0))
-    user = build_messages(move, ctx)[1].content
-    assert "## Facts you may share" in user and "Under 100 ms per request." in user
-    assert f'"{FACTS.scale}"' in user and "move on to serving" in user and "neutral transition" in user
+    planned = "".join(OfflineBrain().stream(move, ctx))
+    messages = build_messages(SD.value, planned, answer=move.answer, asks=True)
+    user = messages[-1].content
+    assert "5,000 widget requests a second" in user and "serving" in user
+    assert "How would you cache it?" in user
+    assert not any(leaks(m.content, question.key_points) for m in messages)
 
 
 def test_the_nudge_is_worded_when_the_candidate_dwells_in_one_phase(sd_bank: Bank) -> None:

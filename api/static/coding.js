@@ -40,6 +40,7 @@ async function loadProblems() {
 
 async function choose(id) {
   const p = await call("GET", `/v1/coding/problems/${encodeURIComponent(id)}`);
+  if ($("problem").value !== id) return; // a later choice superseded this one while it loaded
   state.problem = p;
   state.runs = 0;
   state.questions = [];

@@ -87,12 +87,12 @@ def _own_group_dies_with_parent() -> None:
         pass
 
 
-def stop(process: subprocess.Popen[Any]) -> None:
-    """Terminate the server's process group (SIGKILL if it does not exit within 10 s)."""
+def stop(process: subprocess.Popen[Any], grace_s: float = 10) -> None:
+    """Terminate the server's process group (SIGKILL if it does not exit within `grace_s`)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)

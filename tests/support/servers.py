@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from api.http_wait import free_port, wait_for_http
+from api.local_llm import stop
 from tests.support.api_support import throwaway_postgres_database
 
 BIN = Path(sys.executable).parent
@@ -71,14 +70,4 @@ def serving(data_dir: Path, url: str, *, workers: int = 2) -> Iterator[tuple[str
             wait_for_http(f"{base}/readyz", process, timeout=120, log=log_path)
         yield base, process
     finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process, grace_s=20)

@@ -38,7 +38,7 @@ run: setup
 	$(BIN)/mock-interviewer ingest
 	$(BIN)/mock-interviewer serve --open-local
 
-# The same, with the LLM brain and the LLM review on the packaged SmolLM2 (llama.cpp server on 127.0.0.1).
+# The same, with the LLM brain on the packaged SmolLM2 (llama.cpp server on 127.0.0.1).
 run-llm: setup
 	$(BIN)/mock-interviewer ingest
 	$(BIN)/mock-interviewer serve --open-local --local-llm

@@ -327,7 +327,9 @@ def run_llm_simulation(components: Components, options: EvalOptions) -> dict[str
 
 
 def main() -> None:
-    """`python -m evals.llm_path [--quick] [--out docs/eval/llm.json]`: the llm section alone, as JSON."""
+    """`python -m evals.llm_path [--quick] [--out FILE]`: the llm section alone (JSON; stdout without --out).
+
+    The committed figures are the `llm` section of docs/eval/report.json (`make eval`)."""
     import argparse
     import json
     from pathlib import Path
@@ -335,7 +337,7 @@ def main() -> None:
     from interviewer.settings import apply_offline_environment, load_settings
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--out", type=Path, default=Path("docs/eval/llm.json"))
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     apply_offline_environment()
@@ -343,8 +345,12 @@ def main() -> None:
     result = run_llm_eval(Components(load_settings()), EvalOptions(quick=args.quick))
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["command"] = "python -m evals.llm_path" + (" --quick" if args.quick else "")
+    text = json.dumps(result, indent=2, default=str) + "\n"
+    if args.out is None:
+        print(text, end="")
+        return
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
 
 

@@ -88,8 +88,15 @@ def run_review_eval(components: Components, model: ChatModel, *, ladders: int | 
         "adversarial_above_weak_after": sum(s >= ABOVE_WEAK for s in adversarial_after),
         "changes_not_listed": unlisted,
         "mechanics_hold": 1 if lifted == 0 and unlisted == 0 else 0,  # a figure the thresholds can check
-        "verdict": "keep review on"
-        if ordering_kept and rules_kept
-        else "worse: keep review off for this model",
+        "verdict": review_verdict(accepted, ordering_kept=ordering_kept, rules_kept=rules_kept),
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def review_verdict(accepted: int, *, ordering_kept: bool, rules_kept: bool) -> str:
+    """What the figures say about turning review on for this model."""
+    if not (ordering_kept and rules_kept):
+        return "worse: keep review off for this model"
+    if accepted == 0:
+        return "no effect: the model proposed no change the reviewer accepted"
+    return "keep review on"

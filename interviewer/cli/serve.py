@@ -37,8 +37,8 @@ def serve(
     local_llm: bool = typer.Option(
         False,
         "--local-llm",
-        help="Start the packaged SmolLM2 llama.cpp server on 127.0.0.1 and serve with MI_BRAIN=llm and "
-        "MI_LLM_REVIEW=on pointed at it (stopped when the API stops).",
+        help="Start the packaged SmolLM2 llama.cpp server on 127.0.0.1 and serve with MI_BRAIN=llm pointed "
+        "at it (stopped when the API stops). The LLM review stays off unless MI_LLM_REVIEW=on.",
     ),
 ) -> None:
     """Serve the HTTP API and the web page."""
@@ -57,10 +57,9 @@ def serve(
             base_url = stack.enter_context(start_local_llm())
             typer.echo(f"local LLM ready at {base_url}", err=True)
             # Worker processes read their settings from the environment: set them there.
-            os.environ.update(
-                MI_BRAIN="llm", MI_LLM_BASE_URL=base_url, MI_LLM_MODEL=MODEL_NAME,
-                MI_LLM_REVIEW=os.environ.get("MI_LLM_REVIEW", "on"),
-            )  # fmt: skip
+            # The review stays off by default: on SmolLM2 the reviewer accepted none of its 60
+            # proposals (eval report, llm/review_smollm2) while adding ~7 s to every grade.
+            os.environ.update(MI_BRAIN="llm", MI_LLM_BASE_URL=base_url, MI_LLM_MODEL=MODEL_NAME)
         settings = load_settings()
         bind_host = host or settings.host
         bind_port = port or settings.port

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from evals.followups import FollowUpJudge
 from evals.llm_path import Pair, TimedInterviewer, threshold_sweep, turn_outcomes
+from evals.llm_review_eval import review_verdict
 from evals.openai_server import serve_model
 from evals.personas import load_personas
 from evals.simulate import run_interview
@@ -46,3 +47,10 @@ def test_the_sweep_separates_rewordings_from_mismatched_plans() -> None:
     strictest = sweep["rows"][-1]
     assert sweep["rows"][0]["good_accepted"] >= strictest["good_accepted"]
     assert strictest["mismatched_rejected"] == 1.0
+
+
+def test_the_review_verdict_says_no_effect_when_nothing_was_accepted() -> None:
+    assert review_verdict(0, ordering_kept=True, rules_kept=True).startswith("no effect")
+    assert review_verdict(2, ordering_kept=True, rules_kept=True) == "keep review on"
+    assert review_verdict(2, ordering_kept=False, rules_kept=True).startswith("worse")
+    assert review_verdict(0, ordering_kept=True, rules_kept=False).startswith("worse")

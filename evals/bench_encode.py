@@ -40,7 +40,7 @@ def agreement_texts(settings: Settings) -> list[str]:
     components = Components(settings)
     ensure_ingested(settings, components.embedder(), components.vector_store())
     chunks = [r.text for r in components.vector_store().get()]
-    fixed = components.grader().fixed_texts()
+    fixed = components.fixed_texts()
     return chunks + fixed + [s for b in answer_batches() for s in b]
 
 

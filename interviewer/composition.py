@@ -28,6 +28,7 @@ from interviewer.grading.judge import expectations
 from interviewer.grading.reviewer import LLMReviewer
 from interviewer.interview.coding_flow import CodingInterview
 from interviewer.interview.engine import Interviewer
+from interviewer.interview.round_flows import phase_probes
 from interviewer.interview.topicality import TopicJudge
 from interviewer.ports import ChatModel, CodeLinter, CodeRunner, Embedder
 from interviewer.settings import Settings
@@ -130,10 +131,14 @@ class Components:
         grader = Grader(self.bank(), self.analyzer(), self.optional_retriever(), reviewer)
         # The bank's rubric texts, key points and prompts: embedded once (at ingest, or by the first
         # process) into a file keyed by the embedder and the texts; every later process loads it.
-        texts = grader.fixed_texts()
+        texts = _fixed_texts(grader)
         vectors, _ = load_or_embed(self.settings, self.embedder(), texts)
         grader.analyzer.cache.pin(texts, vectors)
         return grader
+
+    def fixed_texts(self) -> list[str]:
+        """The texts every process takes from the fixed vectors' file instead of embedding them."""
+        return _fixed_texts(self.grader())
 
     def chat_model(self) -> ChatModel:
         """The OpenAI-compatible chat model named by MI_LLM_BASE_URL / MI_LLM_MODEL / MI_LLM_API_KEY."""
@@ -277,3 +282,8 @@ def build_chat_model(settings: Settings) -> ChatModel:
         temperature=settings.llm_temperature,
         seed=settings.seed,
     )
+
+
+def _fixed_texts(grader: Grader) -> list[str]:
+    """The grader's texts (rubrics, key points, prompts, follow-ups) and the round flows' probes."""
+    return list(dict.fromkeys([*grader.fixed_texts(), *phase_probes()]))

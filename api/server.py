@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from typing import Any
 
+from api.workers import Supervisor, can_share_port
 from interviewer.composition import Components
 from interviewer.errors import ConfigError
 from interviewer.settings import Settings
@@ -54,15 +56,20 @@ def serve(
         url = prepare_local(components, host, port)
         print(f"Open {url} in your browser (the key after # stays in the page).", flush=True)
     print(f"serving on http://{host}:{port} with {workers} worker(s)", file=sys.stderr, flush=True)
-    uvicorn.run(
-        "api.app:create_app",
+    options: dict[str, Any] = dict(
+        app="api.app:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         log_level="warning",
         # Longer than a candidate's pause between turns: a client that reuses a connection the
         # server has just closed as idle gets a read error (seen in the load run at uvicorn's 5 s).
         timeout_keep_alive=75,
         timeout_graceful_shutdown=5,
     )
+    if workers > 1 and can_share_port():
+        code = Supervisor(options, workers).run()
+        if code:
+            raise SystemExit(code)
+        return
+    uvicorn.run(**options, workers=workers)

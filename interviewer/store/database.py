@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from interviewer.errors import ConfigError
 from interviewer.settings import Settings
+from interviewer.store.sqlite_gate import GatedConnection
 
 # What a request meets while the database is down, restarting or unreachable (PostgreSQL), or its
 # writer lock stays busy past the timeout (SQLite): the API answers 503, and the next request, on a
@@ -38,7 +39,9 @@ def create_db_engine(settings: Settings) -> Engine:
     url = normalise_url(settings.effective_database_url)
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        # Writers queue in a gate rather than sleep in SQLite's busy handler (see sqlite_gate).
+        connect_args = {"check_same_thread": False, "timeout": 10, "factory": GatedConnection}
+        engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if not url.startswith("postgresql+psycopg://"):

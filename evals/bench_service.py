@@ -1,6 +1,6 @@
-"""Service load: `mock-interviewer serve` on 127.0.0.1 and N concurrent simulated candidates (httpx async)
-doing full offline interviews. Bounded in count (one interview each, a turn cap) and in time (a deadline
-per level); the server is stopped at the end whatever happens.
+"""Service load: `mock-interviewer serve` on 127.0.0.1 and N concurrent simulated candidates (asyncio, one
+connection each; `evals.load_client`) doing full offline interviews. Bounded in count (one interview
+each, a turn cap) and in time (a deadline per level); the server is stopped at the end whatever happens.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from api.http_wait import free_port, wait_for_http
 from evals.bench_stats import latency_summary, target
+from evals.load_client import LoadClient, LoadClientError
 from interviewer.settings import Settings
 
 ROUNDS = ("ml-system-design", "behavioral", "case-study", "ml-depth")
@@ -163,6 +162,7 @@ class LoadStats:
     errors: int = 0
     error_examples: list[str] = field(default_factory=list)
     interviews_completed: int = 0
+    client_cpu_s: float = 0.0  # the load generator's own CPU: it shares the cores with the server
 
     def fail(self, what: str) -> None:
         self.errors += 1
@@ -171,21 +171,30 @@ class LoadStats:
 
 
 async def _candidate(
-    client: httpx.AsyncClient, index: int, stats: LoadStats, deadline: float, think_s: float
+    client: LoadClient, index: int, stats: LoadStats, deadline: float, think_s: float
 ) -> None:
     rng = random.Random(index)
+    try:
+        await _interview(client, index, stats, deadline, think_s, rng)
+    finally:
+        await client.close()
+
+
+async def _interview(
+    client: LoadClient, index: int, stats: LoadStats, deadline: float, think_s: float, rng: random.Random
+) -> None:
     started = time.perf_counter()
     stats.requests += 1
     try:
-        r = await client.post("/v1/sessions", json={"round": ROUNDS[index % len(ROUNDS)]})
-    except httpx.HTTPError as exc:
-        stats.fail(f"start: {type(exc).__name__}")
+        status, body = await client.post("/v1/sessions", {"round": ROUNDS[index % len(ROUNDS)]})
+    except LoadClientError as exc:
+        stats.fail(f"start: {exc}")
         return
     stats.start_ms.append((time.perf_counter() - started) * 1000)
-    if r.status_code != 201:
-        stats.fail(f"start: HTTP {r.status_code}")
+    if status != 201:
+        stats.fail(f"start: HTTP {status}")
         return
-    session_id = r.json()["id"]
+    session_id = body["id"]
     for turn in range(MAX_TURNS):
         if time.monotonic() > deadline:
             return
@@ -194,29 +203,28 @@ async def _candidate(
         started = time.perf_counter()
         stats.requests += 1
         try:
-            r = await client.post(f"/v1/sessions/{session_id}/messages", json={"content": text})
-        except httpx.HTTPError as exc:
-            stats.fail(f"turn: {type(exc).__name__}")
+            status, body = await client.post(f"/v1/sessions/{session_id}/messages", {"content": text})
+        except LoadClientError as exc:
+            stats.fail(f"turn: {exc}")
             return
         stats.turn_ms.append((time.perf_counter() - started) * 1000)
-        if r.status_code != 200:
-            stats.fail(f"turn: HTTP {r.status_code} {r.text[:120]}")
+        if status != 200:
+            stats.fail(f"turn: HTTP {status} {str(body)[:120]}")
             return
-        if r.json().get("ended"):
+        if body.get("ended"):
             stats.interviews_completed += 1
             return
 
 
-async def _load(base: str, concurrency: int, budget_s: float, think_s: float) -> tuple[LoadStats, float]:
+async def _load(port: int, concurrency: int, budget_s: float, think_s: float) -> tuple[LoadStats, float]:
     stats = LoadStats()
     deadline = time.monotonic() + budget_s
-    limits = httpx.Limits(max_connections=concurrency + 5)
-    async with httpx.AsyncClient(base_url=base, timeout=budget_s, limits=limits) as client:
-        started = time.perf_counter()
-        tasks = [_candidate(client, i, stats, deadline, think_s) for i in range(concurrency)]
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=budget_s + 60)
-        wall = time.perf_counter() - started
-    return stats, wall
+    started, cpu_started = time.perf_counter(), time.process_time()
+    clients = [LoadClient("127.0.0.1", port, timeout_s=budget_s) for _ in range(concurrency)]
+    tasks = [_candidate(c, i, stats, deadline, think_s) for i, c in enumerate(clients)]
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=budget_s + 60)
+    stats.client_cpu_s = time.process_time() - cpu_started
+    return stats, time.perf_counter() - started
 
 
 def _level_result(n: int, stats: LoadStats, wall: float, peak_rss_mb: float) -> dict[str, Any]:
@@ -231,6 +239,7 @@ def _level_result(n: int, stats: LoadStats, wall: float, peak_rss_mb: float) -> 
         "requests": stats.requests,
         "error_rate": round(stats.errors / max(stats.requests, 1), 4),
         "error_examples": stats.error_examples,
+        "load_generator_cpu_ms_per_request": round(1000 * stats.client_cpu_s / max(stats.requests, 1), 3),
         "peak_rss_mb_so_far": peak_rss_mb,
     }
 
@@ -318,7 +327,7 @@ def bench_service(
         with server as proc, RssSampler(proc.pid) as rss:
             out["idle_rss_mb"] = round(max(rss_kb(p) for p in process_tree(proc.pid)) / 1024, 1)
             for n in levels:
-                stats, wall = asyncio.run(_load(f"http://127.0.0.1:{port}", n, budget_s, think_s))
+                stats, wall = asyncio.run(_load(port, n, budget_s, think_s))
                 out["levels"][str(n)] = _level_result(n, stats, wall, rss.peak_mb)
         out["peak_rss_mb"] = rss.peak_mb  # the largest single API process
         out["peak_rss_total_mb"] = rss.peak_total_mb  # supervisor and all workers together

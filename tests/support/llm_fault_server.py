@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from evals.openai_server import completion, read_body, serving, write_body, write_stream
 from interviewer.llm.scripted import GoodScriptedModel
 from interviewer.ports import ChatMessage
 
@@ -53,72 +54,29 @@ def _handler(server_state: FaultServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            body = read_body(self)
             server_state.requests.append(body)
             mode = server_state.next_mode()
             if mode == "500":
-                self._send(500, "application/json", b'{"error": {"message": "boom"}}')
+                write_body(self, 500, "application/json", b'{"error": {"message": "boom"}}')
             elif mode == "garbage":
-                self._send(200, "text/html", b"<html>\x00\x01 not json at all {{{")
+                write_body(self, 200, "text/html", b"<html>\x00\x01 not json at all {{{")
             elif mode == "slow":
                 time.sleep(server_state.slow_s)
-                self._send(200, "application/json", b"{}")
+                write_body(self, 200, "application/json", b"{}")
             elif body.get("stream"):
-                self._stream(server_state.next_reply(body))
+                words = server_state.next_reply(body).split(" ")
+                write_stream(self, (word + " " for word in words), model="m")
             else:
-                completion = _completion(server_state.next_reply(body))
-                self._send(200, "application/json", json.dumps(completion).encode())
-
-        def _send(self, status: int, kind: str, data: bytes) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def _stream(self, text: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            for word in text.split(" "):
-                delta = {"index": 0, "delta": {"content": word + " "}, "finish_reason": None}
-                chunk = {
-                    "id": "c",
-                    "object": "chat.completion.chunk",
-                    "created": 0,
-                    "model": "m",
-                    "choices": [delta],
-                }
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            self.wfile.write(b"data: [DONE]\n\n")
+                text = json.dumps(completion(server_state.next_reply(body), model="m"))
+                write_body(self, 200, "application/json", text.encode())
 
     return Handler
-
-
-def _completion(text: str) -> dict:
-    return {
-        "id": "c",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "m",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
 
 
 @contextmanager
 def fault_server(**kw: object) -> Iterator[tuple[FaultServer, str]]:
     """Run a FaultServer on 127.0.0.1 (free port); yields (state, base_url)."""
     state = FaultServer(**kw)  # type: ignore[arg-type]
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(_handler(state)) as url:
+        yield state, url

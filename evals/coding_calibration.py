@@ -117,6 +117,7 @@ def markdown(result: dict[str, Any]) -> str:
     for part, title in (("tuned", "Problems the rubric was tuned on"), ("held_out", "Held-out problems")):
         figures = result.get(part) or {}
         if figures.get("pairs"):
+            lines.append("")
             lines.append(
                 f"{title}: ordering accuracy {figures['ordering_accuracy']} over {figures['pairs']} pairs; "
                 f"hard-coded at or below weak: {figures['hard_coded_at_or_below_weak']}."

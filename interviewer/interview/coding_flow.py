@@ -115,6 +115,8 @@ class CodingInterview:
             return self._say(self._next_follow_up() or NO_MORE_QUESTIONS)
         if self.state.submissions:
             return self._say("Go on. Submit again once you have a fix.")
+        if self.state.runs:
+            return self._say("Go on. Submit whenever you are ready for the hidden tests.")
         return self._say("Go on. Run the examples whenever you are ready.")
 
     def run(self, code: str, message: str | None = None) -> tuple[Judgement, str]:

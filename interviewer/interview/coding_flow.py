@@ -111,6 +111,10 @@ class CodingInterview:
     def explain(self, words: str) -> str:
         """The candidate talks about their approach (evidence); after a pass, the next follow-up."""
         self._hear(words)
+        if self.state.failures_seen and not self.state.all_passed and "failure" not in self.state.asked:
+            self.state.asked.append(
+                "failure"
+            )  # they talked about the failure before fixing it: not asked again
         if self.state.all_passed:
             return self._say(self._next_follow_up() or NO_MORE_QUESTIONS)
         if self.state.submissions:

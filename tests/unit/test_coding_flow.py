@@ -142,6 +142,16 @@ def test_follow_ups_ask_about_failures_seen_then_what_was_not_covered_never_twic
     assert session.explain("Anything else?").startswith("I have no more questions")
 
 
+def test_a_failure_the_candidate_talked_about_before_the_fix_is_not_asked_about_again() -> None:
+    runs = [CodeRun("ok", (CallOutcome("basic", ["a", "b"], seconds=0.01),))]
+    runner = ScriptedRunner(runs, default=answers_everything)
+    session = CodingInterview(PROBLEM, FILES["coding"].rubric, runner, expected=dict(EXPECTED))
+    session.run("def top_k(items, k):\n    return sorted(set(items))[:k]\n")
+    session.explain("The order was wrong: I sorted by name, not by count.")
+    _, passed = session.submit("def top_k(items, k):\n    return []\n")
+    assert "Earlier you saw" not in passed and "big-O" in passed
+
+
 def test_before_a_passing_submission_words_are_heard_without_a_follow_up() -> None:
     session = interview(answers_examples_only)
     assert session.explain("I will count first.").startswith("Go on. Run the examples")

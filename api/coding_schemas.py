@@ -40,28 +40,40 @@ class ProblemPublic(ProblemSummary):
     opening: str
 
 
-class AskRequest(_In):
+class _InSession(_In):
+    session_id: str | None = Field(
+        None,
+        max_length=64,
+        description="The stored coding session (from an earlier response); without it, a new one is started "
+        "on the problem. It is a session like any other: GET /v1/sessions/{id}, POST .../end",
+    )
+
+
+class AskRequest(_InSession):
     question: str = Field(min_length=1, max_length=2_000)
 
 
 class AskOut(BaseModel):
     answer: str
+    session_id: str
 
 
-class HintRequest(_In):
-    number: int = Field(0, ge=0, le=20, description="which hint, from 0 (the client counts)")
+class HintRequest(_InSession):
+    number: int | None = Field(None, ge=0, le=20, description="which hint, from 0; the next one if omitted")
 
 
-class RunRequest(_In):
+class RunRequest(_InSession):
     code: str = Field(min_length=1, max_length=MAX_CODE_CHARS)
 
 
 class SubmitRequest(RunRequest):
-    """The code, and what the candidate said and asked during the session (graded as evidence)."""
+    """The code, and what the candidate said and asked that the session has not heard yet (evidence)."""
 
     words: list[str] = Field(default_factory=list, max_length=200)
     questions: list[str] = Field(default_factory=list, max_length=100)
-    runs: int = Field(0, ge=0, le=10_000)
+    runs: int | None = Field(
+        None, ge=0, le=10_000, description="Ignored: the grade uses the session's own count of runs"
+    )
 
 
 class TestResultOut(BaseModel):
@@ -83,6 +95,8 @@ class RunOut(BaseModel):
     wall_s: float
     max_rss_kb: int
     reply: str
+    session_id: str
+    runs: int = Field(description="Times this session has run the examples (the server's count)")
 
 
 class CriterionOut(BaseModel):

@@ -37,7 +37,8 @@ class Services:
         return self.components.settings
 
     def interviewer(self) -> InterviewEngine:
-        return self.components.interviewer()
+        """The session engine of every round (conversation and coding)."""
+        return self.components.session_engine()
 
     def grader(self) -> Grader:
         return self.components.grader()

@@ -13,29 +13,50 @@ import json
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from api.deps import Services
 from api.errors import ApiError, error_parts
 from api.schemas import ReplyOut, ReplyText, SessionCreate, SessionOut, session_out
-from interviewer.domain.rounds import ROUND_NAMES, Level, Round, parse_round
+from interviewer.domain.rounds import (
+    ROUND_NAMES,
+    SESSION_ROUND_NAMES,
+    Level,
+    Round,
+    SessionRound,
+    parse_round,
+    parse_session_round,
+)
 from interviewer.domain.session import SessionState
 from interviewer.errors import ConfigError, InputError
 from interviewer.interview.contract import InterviewEngine, Reply
 from interviewer.store import Change, IdempotencyKey, Recorded, User
 
 TokenSink = Callable[[str], None]
+OutT = TypeVar("OutT", bound=BaseModel)
 
 
 def parse_round_or_422(name: str) -> Round:
-    """The round, or a 422 `unknown_round` listing the valid ones."""
+    """The conversation round (bank questions, rubrics), or a 422 `unknown_round` listing the valid ones."""
+    return _round_or_422(name, parse_round, ROUND_NAMES)  # type: ignore[return-value]
+
+
+def parse_session_round_or_422(name: str) -> SessionRound:
+    """The round of a session (conversation or coding), or a 422 `unknown_round` listing the valid ones."""
+    return _round_or_422(name, parse_session_round, SESSION_ROUND_NAMES)
+
+
+def _round_or_422(name: str, parse: Callable[[str], SessionRound], valid: tuple[str, ...]) -> SessionRound:
     try:
-        return parse_round(name)
+        return parse(name)
     except Exception:  # noqa: BLE001 - InputError or any malformed value: same answer
         raise ApiError(
             422,
             "unknown_round",
-            f"unknown round {name!r}; valid rounds: {', '.join(ROUND_NAMES)}",
-            valid_rounds=list(ROUND_NAMES),
+            f"unknown round {name!r}; valid rounds: {', '.join(valid)}",
+            valid_rounds=list(valid),
         ) from None
 
 
@@ -58,7 +79,7 @@ def start_session(
     services: Services, user: User, request: SessionCreate, key: IdempotencyKey | None = None
 ) -> SessionOut:
     """A new session with the interviewer's opening message, committed (with its response, if keyed)."""
-    round_ = parse_round_or_422(request.round)
+    round_ = parse_session_round_or_422(request.round)
     level = _parse_level(request.level)
     try:
         state = services.interviewer().start(
@@ -159,18 +180,32 @@ def send_message(
     `on_token` gets the reply's chunks as they are made, on the first try only: a try that lost the
     race is answered again, silently, and the returned reply is the one stored.
     """
+    return send_shaped(services, user, session_id, content, reply_out, key, on_token)
+
+
+def send_shaped(
+    services: Services,
+    user: User,
+    session_id: str,
+    content: str,
+    shape: Callable[[Reply], OutT],
+    key: IdempotencyKey | None = None,
+    on_token: TokenSink | None = None,
+) -> OutT:
+    """`send_message` with the response made by `shape` from the stored reply (the coding routes show test
+    results)."""
     check_size(services, content)
     interviewer = services.interviewer()
     tries = 0
 
-    def turn(state: SessionState) -> Change[ReplyOut]:
+    def turn(state: SessionState) -> Change[OutT]:
         nonlocal tries
         tries += 1
         if state.status != "active":
             raise _ended()
         recorded = interviewer.record_candidate(_answered(interviewer, state), content)
         reply = _advance(interviewer, recorded, on_token if tries == 1 else None)
-        out = reply_out(reply)
+        out = shape(reply)
         response = None if key is None else Recorded(200, out.model_dump_json())
         return Change(reply.state, out, response)
 

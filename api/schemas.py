@@ -21,19 +21,28 @@ class ErrorOut(BaseModel):
 
 
 class SessionCreate(BaseModel):
-    round: str = Field(description="ml-system-design | behavioral | case-study | ml-depth")
+    round: str = Field(
+        description="ml-system-design | behavioral | case-study | ml-depth | coding | ml-coding"
+    )
     company: str | None = Field(None, max_length=100)
     level: str | None = Field(None, max_length=20, description="junior | mid | senior | staff")
     topic: str | None = Field(None, max_length=100)
     brain: Literal["offline", "llm"] | None = None
     question_id: str | None = Field(
-        None, max_length=200, description="Practise this bank question (ids: GET /v1/questions)"
+        None,
+        max_length=200,
+        description="Practise this bank question (ids: GET /v1/questions), or, in a coding round, this "
+        "problem (ids: GET /v1/coding/problems)",
     )
     minutes: int | None = Field(None, ge=1, le=240, description="Time box: the session wraps up after this")
 
 
 class MessageCreate(BaseModel):
-    content: str = Field(min_length=1, description="An answer, or a command: /hint /repeat /skip /end /help")
+    content: str = Field(
+        min_length=1,
+        description="An answer, or a command: /hint /repeat /skip /end /help. In a coding round, a fenced "
+        "```python block runs the examples; /submit before it runs every test",
+    )
 
 
 class TurnOut(BaseModel):
@@ -69,6 +78,8 @@ class SessionOut(BaseModel):
     elapsed_seconds: int | None = None
     phase: str | None = Field(None, description="The round phase being discussed, e.g. serving")
     time_box_minutes: int | None = None
+    runs: int | None = Field(None, description="Coding rounds: times the examples were run (server's count)")
+    submissions: int | None = Field(None, description="Coding rounds: times the code was submitted")
 
 
 class ReplyText(BaseModel):
@@ -235,6 +246,8 @@ def session_out(state: SessionState) -> SessionOut:
         elapsed_seconds=elapsed_seconds(state, time.time()),
         phase=phase_name(state),
         time_box_minutes=state.time_box_minutes,
+        runs=state.coding.runs if state.coding else None,
+        submissions=state.coding.submissions if state.coding else None,
     )
 
 

@@ -1,6 +1,7 @@
 """Coding-round calibration: graded submissions (`evals/coding_calibration.yaml`) through the real sandbox and
 the coding rubric. Figures: ordering accuracy (pairs with different reviewer levels, within a problem, that
-the grader orders the same way), hard-coded submissions at or below weak, and each submission's score.
+the grader orders the same way), hard-coded submissions at or below weak, and each submission's score; the
+same figures for the problems the rubric was tuned on (`tuned`) and for the held-out ones (`held_out`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def load_submissions(path: Path = CALIBRATION_FILE) -> list[GradedSubmission]:
     return [GradedSubmission.model_validate(item) for item in data["submissions"]]
 
 
+def held_out_problems(path: Path = CALIBRATION_FILE) -> frozenset[str]:
+    """The problems whose submissions no scoring change was tuned on."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(data.get("held_out_problems") or ())
+
+
 def run_coding_calibration(components: Any, *, quick: bool = False) -> dict[str, Any]:
     """Grade every calibration submission in the sandbox and compare with the reviewer's levels."""
     files = components.problem_files()
@@ -69,7 +76,13 @@ def run_coding_calibration(components: Any, *, quick: bool = False) -> dict[str,
                 "criteria": {c.id: c.level for c in report.criteria},
             }
         )
-    return {"submissions": rows, **ordering(rows)}
+    held_out = held_out_problems()
+    return {
+        "submissions": rows,
+        **ordering(rows),
+        "tuned": ordering([r for r in rows if r["problem"] not in held_out]),
+        "held_out": ordering([r for r in rows if r["problem"] in held_out]),
+    }
 
 
 def ordering(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,6 +114,14 @@ def markdown(result: dict[str, Any]) -> str:
         f"Ordering accuracy {result['ordering_accuracy']} over {result['pairs']} pairs; "
         f"hard-coded at or below weak: {result['hard_coded_at_or_below_weak']}."
     )
+    for part, title in (("tuned", "Problems the rubric was tuned on"), ("held_out", "Held-out problems")):
+        figures = result.get(part) or {}
+        if figures.get("pairs"):
+            lines.append("")
+            lines.append(
+                f"{title}: ordering accuracy {figures['ordering_accuracy']} over {figures['pairs']} pairs; "
+                f"hard-coded at or below weak: {figures['hard_coded_at_or_below_weak']}."
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -81,7 +81,13 @@ def _run_coding(components: Components, options: EvalOptions) -> dict[str, Any]:
     result = dict(
         _import("evals.coding_calibration", "run_coding_calibration")(components, quick=options.quick)
     )
-    result["headline"] = ["ordering_accuracy", "hard_coded_at_or_below_weak", "pairs"]
+    result["headline"] = [
+        "ordering_accuracy",
+        "tuned.ordering_accuracy",
+        "held_out.ordering_accuracy",
+        "hard_coded_at_or_below_weak",
+        "pairs",
+    ]
     return result
 
 

@@ -20,6 +20,7 @@ from interviewer.brains.validator import TurnValidator
 from interviewer.domain.bank import Bank, load_bank
 from interviewer.domain.problems import ProblemFile, load_problem_files
 from interviewer.domain.rounds import Round
+from interviewer.domain.session import CodingProgress
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.citations import load_citation_model
 from interviewer.grading.evidence import EvidenceAnalyzer
@@ -27,8 +28,10 @@ from interviewer.grading.grader import Grader
 from interviewer.grading.judge import expectations
 from interviewer.grading.reviewer import LLMReviewer
 from interviewer.interview.coding_flow import CodingInterview
+from interviewer.interview.coding_session import CodingEngine
 from interviewer.interview.engine import Interviewer
 from interviewer.interview.round_flows import phase_probes
+from interviewer.interview.sessions import SessionEngine
 from interviewer.interview.topicality import TopicJudge
 from interviewer.ports import ChatModel, CodeLinter, CodeRunner, Embedder
 from interviewer.settings import Settings
@@ -202,8 +205,8 @@ class Components:
         """The coding rounds' rubrics and problems, by round."""
         return self._once("problem_files", lambda: load_problem_files(self.settings.corpus_dir))
 
-    def coding_interview(self, problem_id: str) -> CodingInterview:
-        """A new coding-round conversation on `problem_id` (one per candidate session)."""
+    def coding_interview(self, problem_id: str, progress: CodingProgress | None = None) -> CodingInterview:
+        """The coding-round flow on `problem_id`, over a session's `progress` (a fresh one if None)."""
         for document in self.problem_files().values():
             for problem in document.problems:
                 if problem.id == problem_id:
@@ -212,9 +215,27 @@ class Components:
                     # problem per process, not one per request.
                     expected = self._once(f"expected:{problem.id}", partial(expectations, problem, runner))
                     return CodingInterview(
-                        problem, document.rubric, runner, self.code_linter(), expected=dict(expected)
+                        problem,
+                        document.rubric,
+                        runner,
+                        self.code_linter(),
+                        progress,
+                        expected=dict(expected),
                     )
         raise InputError(f"no coding problem with id {problem_id!r}")
+
+    def coding_engine(self) -> CodingEngine:
+        """Coding-round sessions (problems, the sandbox and the linter are built on a session's first use)."""
+        return self._once(
+            "coding_engine",
+            lambda: CodingEngine(
+                self.problem_files(), self.coding_interview, max_answer_chars=self.settings.max_answer_chars
+            ),
+        )
+
+    def session_engine(self) -> SessionEngine:
+        """The engine the surfaces use for sessions of every round."""
+        return self._once("session_engine", lambda: SessionEngine(self.interviewer, self.coding_engine))
 
     def stores(self) -> tuple[SessionStore, UserStore]:
         """The session and user stores on one migrated database."""
@@ -231,7 +252,8 @@ class Components:
         from interviewer.practice.scheduler import ReviewScheduler
         from interviewer.practice.service import Practice
 
-        planner = StudyPlanner(self.bank(), ReviewScheduler(), self.settings.plan_recent_days)
+        problems = {name: document.problems for name, document in self.problem_files().items()}
+        planner = StudyPlanner(self.bank(), ReviewScheduler(), self.settings.plan_recent_days, problems)
         return Practice(self.stores()[0], planner)
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, ServicesDep
-from api.flow import parse_round_or_422
+from api.flow import parse_session_round_or_422
 from api.schemas import CriterionTrendOut, ErrorOut, PlanOut, ProgressOut, ProgressPointOut, plan_out
 
 router = APIRouter(prefix="/v1", tags=["progress and study plan"])
@@ -37,7 +37,7 @@ def progress(
 ) -> Any:
     """The caller's per-criterion levels of ended sessions (oldest first), each criterion's trend, and
     the weakest criteria across rounds. `round` narrows the points; `format=csv` is one row per level."""
-    wanted = None if round is None else str(parse_round_or_422(round))
+    wanted = None if round is None else str(parse_session_round_or_422(round))
     points = services.sessions.progress(user.id, round=wanted)
     if format == "csv":
         return Response(_csv(points), media_type="text/csv", headers=_attachment("progress.csv"))

@@ -1,9 +1,10 @@
-// The coding rounds' page: plain JS over /v1/coding. The session's words, questions and run count stay
-// in the page and go with the submission. The editor is CodeMirror 5, vendored (works offline).
+// The coding rounds' page: plain JS over /v1/coding. The first action on a problem starts a stored session
+// (listed in the history like any other); the page sends its id with every later action, and the server
+// keeps the questions, words and run count. The editor is CodeMirror 5, vendored (works offline).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { key: "", problem: null, runs: 0, questions: [], editor: null };
+const state = { key: "", problem: null, session: null, editor: null };
 
 function headers() {
   const h = { "Content-Type": "application/json" };
@@ -42,8 +43,7 @@ async function choose(id) {
   const p = await call("GET", `/v1/coding/problems/${encodeURIComponent(id)}`);
   if ($("problem").value !== id) return; // a later choice superseded this one while it loaded
   state.problem = p;
-  state.runs = 0;
-  state.questions = [];
+  state.session = null;
   $("statement").textContent = p.statement;
   $("examples").replaceChildren(...p.examples.map((e) => Object.assign(document.createElement("li"), { textContent: e.call })));
   $("conversation").replaceChildren();
@@ -51,13 +51,21 @@ async function choose(id) {
   $("result").hidden = true;
 }
 
+// One action in the problem's session; null if the user chose another problem while it ran.
+async function send(action, body) {
+  const problem = state.problem;
+  const data = await call("POST", `/v1/coding/problems/${problem.id}/${action}`, { ...body, session_id: state.session });
+  if (state.problem !== problem) return null;
+  state.session = data.session_id;
+  return data;
+}
+
 async function ask() {
   const question = $("question").value.trim();
   if (!question) return;
   say("candidate", question);
-  const { answer } = await call("POST", `/v1/coding/problems/${state.problem.id}/ask`, { question });
-  state.questions.push(question);
-  say("interviewer", answer);
+  const data = await send("ask", { question });
+  if (data) say("interviewer", data.answer);
   $("question").value = "";
 }
 
@@ -99,14 +107,16 @@ async function act(kind) {
   setStatus(kind === "run" ? "Running the examples..." : "Running every test...");
   try {
     if (kind === "run") {
-      state.runs += 1;
-      showRun(await call("POST", `/v1/coding/problems/${state.problem.id}/run`, { code }));
+      const data = await send("run", { code });
+      if (data) showRun(data);
     } else {
       const words = $("words").value.trim();
-      const body = { code, runs: state.runs, questions: state.questions, words: words ? [words] : [] };
-      const data = await call("POST", `/v1/coding/problems/${state.problem.id}/submit`, body);
-      showRun(data);
-      showReport(data.report);
+      const data = await send("submit", { code, words: words ? [words] : [] });
+      if (data) {
+        $("words").value = "";
+        showRun(data);
+        showReport(data.report);
+      }
     }
     setStatus("");
     $("result").focus();

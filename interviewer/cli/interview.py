@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from interviewer.cli.render import TerminalChat, print_transcript, transcript_json
-from interviewer.domain.rounds import Round
+from interviewer.domain.rounds import SessionRound
 from interviewer.errors import InputError
 
 if TYPE_CHECKING:
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def read_answer_blocks(path: Path) -> list[str]:
-    """Candidate turns from a file: blocks separated by blank lines (a block may be a /command)."""
+    """Candidate turns from a file: blocks separated by blank lines (a block may be a /command; a fenced
+    code block stays one turn, blank lines and all)."""
     from interviewer.errors import InputError
 
     try:
@@ -29,8 +30,11 @@ def read_answer_blocks(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read answers file {path}: {exc}") from None
     blocks, current = [], []
+    in_code = False  # inside a fenced block, a blank line is part of the code, not the end of the turn
     for line in text.splitlines():
-        if line.strip():
+        if line.strip().startswith("```"):
+            in_code = not in_code
+        if line.strip() or in_code:
             current.append(line.rstrip())
         elif current:
             blocks.append("\n".join(current))
@@ -89,7 +93,9 @@ def register(app: typer.Typer) -> None:
     @app.command("interview")
     def interview(
         round_name: str | None = typer.Option(
-            None, "--round", help="ml-system-design, behavioral, case-study, ml-depth (or give --question-id)"
+            None,
+            "--round",
+            help="ml-system-design, behavioral, case-study, ml-depth, coding, ml-coding (or --question-id)",
         ),
         company: str | None = typer.Option(
             None, "--company", help="prefer questions tagged for this company"
@@ -125,7 +131,7 @@ def register(app: typer.Typer) -> None:
         blocks = read_answer_blocks(answers_file) if answers_file else None
         components = Components(settings)
         round_ = _round_for(components, round_name, question_id)
-        interviewer = components.interviewer()
+        interviewer = components.session_engine()
         store = _History(components, history)
         state = interviewer.start(
             round_, company=company, level=level, topic=topic, seen_question_ids=store.seen(), seed=seed,
@@ -142,20 +148,25 @@ def register(app: typer.Typer) -> None:
             print_transcript(state)
 
 
-def _round_for(components: Components, round_name: str | None, question_id: str | None) -> Round:
-    """The round from --round, else the round of --question-id's question."""
-    from interviewer.domain.rounds import parse_round
+def _round_for(components: Components, round_name: str | None, question_id: str | None) -> SessionRound:
+    """The round from --round, else the round of --question-id's question (or coding problem)."""
+    from interviewer.domain.rounds import parse_session_round
 
     if round_name is not None:
-        return parse_round(round_name)
+        return parse_session_round(round_name)
     if question_id is None:
-        raise InputError("give --round (ml-system-design, behavioral, case-study, ml-depth) or --question-id")
+        raise InputError(
+            "give --round (ml-system-design, behavioral, case-study, ml-depth, coding, ml-coding) "
+            "or --question-id"
+        )
     try:
         return components.bank().question(question_id).round
     except InputError:
-        raise InputError(
-            f"no question with id {question_id!r}; `mock-interviewer questions` lists the ids"
-        ) from None
+        pass
+    for name, document in components.problem_files().items():
+        if any(p.id == question_id for p in document.problems):
+            return parse_session_round(name)
+    raise InputError(f"no question with id {question_id!r}; `mock-interviewer questions` lists the ids")
 
 
 def run_scripted(

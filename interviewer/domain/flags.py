@@ -9,6 +9,7 @@ OFF_TOPIC = "off-topic"
 BUZZWORD_ONLY = "buzzword-only"
 INJECTION = "injection"
 NO_KEY_POINTS = "no-key-points"
+HARD_CODED = "hard-coded"
 
 FLAG_MESSAGES: dict[str, str] = {
     EMPTY: "The answer is empty.",
@@ -19,4 +20,5 @@ FLAG_MESSAGES: dict[str, str] = {
     INJECTION: "The answer tries to instruct the grader; that text was ignored and the score capped.",
     NO_KEY_POINTS: "The answer covers none of the question's key points, so no criterion can reach "
     "Lean Hire: it may answer a more general or a different question.",
+    HARD_CODED: "The code is fitted to the visible examples, so the score is capped at weak.",
 }

@@ -63,6 +63,23 @@ class Event(BaseModel):
     turn_index: int | None = None
 
 
+class CodingProgress(BaseModel):
+    """A coding round's own record, kept server-side: the problem, the candidate's questions and words, every
+    run and submission they made (the run count the grade uses is this one, never a client's claim)."""
+
+    problem_id: str
+    runs: int = 0
+    submissions: int = 0
+    hints_given: int = 0
+    questions: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    last_code: str | None = None  # the latest code run or submitted
+    submitted_code: str | None = None  # the latest submission: what the report grades
+    all_passed: bool = False  # the latest submission passed every test
+    failures_seen: list[str] = Field(default_factory=list)  # failure messages shown to the candidate
+    asked: list[str] = Field(default_factory=list)  # follow-up keys already asked (never repeated)
+
+
 class SessionState(BaseModel):
     """Everything about one interview session, as plain data."""
 
@@ -83,6 +100,7 @@ class SessionState(BaseModel):
     report: SessionReport | None = None
     started_at: float | None = None  # epoch seconds of the opening line (elapsed time, time box)
     time_box_minutes: int | None = None  # wrap up once this much time has passed (None: no time box)
+    coding: CodingProgress | None = None  # set for the coding rounds (their problem, runs, submissions)
 
     def pending_candidate_turn(self) -> Turn | None:
         """The last candidate turn if no interviewer turn follows it (it still needs an answer)."""

@@ -32,6 +32,7 @@ EDGE_WORDS = (
     "missing",
 )
 REASON_WORDS = ("because", "so that", "trade-off", "tradeoff", "instead of", "which means", "avoid")
+RESTATES_NESTING = frozenset({"SIM102", "C901"})  # collapsible nested ifs, too complex: the nesting again
 SHORT_NAMES_OK = {"i", "j", "k", "n", "m", "x", "y", "z", "a", "b", "_", "d", "e", "s", "t", "v", "w"}
 
 
@@ -129,41 +130,58 @@ def _correctness(sub: Submission) -> tuple[int, list[str]]:
 
 
 def _quality(sub: Submission) -> tuple[int, list[str]]:
+    """Level 1 is code that does not parse (the rubric's descriptor); parsed code loses a level per distinct
+    problem: each kind of structural finding, and the static checker's rules that say something else (one
+    or two rules cost one level, three or more two). A problem is counted once however many lines show it,
+    and a rule that restates a structural finding (collapsible ifs and deep nesting) is not counted again."""
     try:
         tree = ast.parse(sub.code)
     except SyntaxError as exc:
         return 1, [f"line {exc.lineno}: does not parse ({exc.msg})"]
     structure = _structure_findings(tree)
     style = [f for f in sub.lint if f.code != "syntax"]
-    evidence = structure + [f"line {f.line}: {f.code} {f.message}" for f in style[:5]]
+    evidence = [text for _, text in structure] + [f"line {f.line}: {f.code} {f.message}" for f in style[:5]]
     if len(style) > 5:
         evidence.append(f"{len(style) - 5} more static-check findings")
-    # Each structural problem costs a level; static-check findings cost one (1-2) or two (3 or more).
-    penalty = len(structure) + (2 if len(style) >= 3 else 1 if style else 0)
-    level = max(1, 4 - penalty)
+    kinds = {kind for kind, _ in structure}
+    rules = {f.code for f in style if _restates(f.code) not in kinds}
+    penalty = len(kinds) + (2 if len(rules) >= 3 else 1 if rules else 0)
+    level = max(2, 4 - penalty)
     if sub.judgement.run.verdict == "error" and not sub.judgement.run.outcomes:
         level = min(level, 2)
     return level, evidence or ["no static-check findings"]
 
 
-def _structure_findings(tree: ast.AST) -> list[str]:
+def _restates(rule: str) -> str | None:
+    """The structural finding a static-check rule restates, if any."""
+    if rule in RESTATES_NESTING:
+        return "nesting"
+    if rule.startswith("N8"):  # pep8-naming: the names, which the structural check reads too
+        return "names"
+    return None
+
+
+def _structure_findings(tree: ast.AST) -> list[tuple[str, str]]:
+    """(kind, evidence) of each structural problem: long functions, bare excepts, globals, nesting, names."""
     findings = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
             if length > 40:
-                findings.append(f"line {node.lineno}: function {node.name} is {length} lines long")
+                findings.append(
+                    ("length", f"line {node.lineno}: function {node.name} is {length} lines long")
+                )
         if isinstance(node, ast.ExceptHandler) and node.type is None:
-            findings.append(f"line {node.lineno}: bare except")
+            findings.append(("bare-except", f"line {node.lineno}: bare except"))
         if isinstance(node, ast.Global):
-            findings.append(f"line {node.lineno}: global statement")
+            findings.append(("global", f"line {node.lineno}: global statement"))
     depth, line = _deepest(tree)
     if depth > 4:
-        findings.append(f"line {line}: nesting depth {depth}")
+        findings.append(("nesting", f"line {line}: nesting depth {depth}"))
     names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
     cryptic = sorted({n for n in names if len(n) <= 2 and n not in SHORT_NAMES_OK})
     if names and len(cryptic) >= 3:
-        findings.append(f"cryptic names: {', '.join(cryptic[:6])}")
+        findings.append(("names", f"cryptic names: {', '.join(cryptic[:6])}"))
     return findings
 
 
@@ -187,8 +205,22 @@ def _normal_big_o(text: str) -> str:
     return re.sub(r"[\s*·]", "", text.lower()).replace("^", "")
 
 
+def stated_complexities(words: Sequence[str]) -> list[tuple[str, str]]:
+    """Each big-O the candidate stated, with the sentence it is in."""
+    return [(m.group(0), sentence) for sentence in _sentences(words) for m in BIG_O.finditer(sentence)]
+
+
+def named_edge_cases(words: Sequence[str], problem: Problem) -> set[str]:
+    """The edge cases the candidate named: general ones, and the topics of the problem's facts."""
+    text = " ".join(words).lower()
+    topics = {w for w in EDGE_WORDS if w in text}
+    for fact in problem.facts:
+        topics |= {a for a in fact.about if len(a) > 3 and a.lower() in text}
+    return topics
+
+
 def _complexity(sub: Submission) -> tuple[int, list[str]]:
-    stated = [(m.group(0), sentence) for sentence in _sentences(sub.words) for m in BIG_O.finditer(sentence)]
+    stated = stated_complexities(sub.words)
     perf = [r for r in sub.judgement.results if r.kind == "performance"]
     perf_ok = all(r.passed for r in perf)
     perf_note = (
@@ -219,10 +251,7 @@ def _sentences(words: Sequence[str]) -> list[str]:
 
 
 def _testing(sub: Submission) -> tuple[int, list[str]]:
-    text = " ".join(sub.words).lower()
-    topics = {w for w in EDGE_WORDS if w in text}
-    for fact in sub.problem.facts:
-        topics |= {a for a in fact.about if len(a) > 3 and a.lower() in text}
+    topics = named_edge_cases(sub.words, sub.problem)
     edge = [r for r in sub.judgement.results if r.kind == "edge"]
     edge_ok = bool(edge) and all(r.passed for r in edge)
     score = (sub.runs > 0) + min(2, len(topics)) + edge_ok

@@ -7,6 +7,7 @@ the test is about, never its arguments or expected value.
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -87,12 +88,11 @@ def _result(test: ProblemTest, outcome: CallOutcome | None, run: CodeRun, expect
     label = f"example {test.name}" if test.visible else f"hidden test {test.name}"
     about = f" ({test.about})" if test.about else ""
     if outcome is None:
-        why = run.message or "the run stopped before this test"
+        why = (run.message if test.visible else None) or f"the run stopped ({run.verdict})"
         return TestResult(test.name, test.kind, False, f"{label}{about} did not run: {why}", 0.0)
     if outcome.error:
-        return TestResult(
-            test.name, test.kind, False, f"{label}{about} raised {outcome.error}", outcome.seconds
-        )
+        error = outcome.error if test.visible else _error_kind(outcome.error)
+        return TestResult(test.name, test.kind, False, f"{label}{about} raised {error}", outcome.seconds)
     if test.time_limit_s is not None and outcome.seconds > test.time_limit_s:
         message = (
             f"{label}{about} was too slow: {outcome.seconds:.2f} s against a limit of {test.time_limit_s} s"
@@ -105,6 +105,20 @@ def _result(test: ProblemTest, outcome: CallOutcome | None, run: CodeRun, expect
     else:
         message = f"{label}{about} returned a wrong answer"
     return TestResult(test.name, test.kind, False, message, outcome.seconds)
+
+
+BUILTIN_ERRORS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def _error_kind(error: str) -> str:
+    """A hidden test's error without its message: the message may quote the hidden arguments. A class the
+    candidate defined could carry them in its name, so only built-in exception names are shown."""
+    name = error.split(":", 1)[0].strip()
+    return name if name in BUILTIN_ERRORS else "an exception"
 
 
 def matches(actual: object, expected: object, compare: str, tolerance: float = 1e-6) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from interviewer.domain.report import SessionReport
-from interviewer.domain.rounds import Level, Round
+from interviewer.domain.rounds import Level, SessionRound
 from interviewer.domain.session import SessionState
 
 
@@ -20,6 +20,7 @@ class Reply:
     state: SessionState
     ended: bool
     report: SessionReport | None = None
+    outcome: object | None = None  # what the turn did beyond words (a coding run: its CodingOutcome)
 
 
 class ReplyStream(Iterator[str]):
@@ -45,7 +46,7 @@ class InterviewEngine(Protocol):
 
     def start(
         self,
-        round_: Round,
+        round_: SessionRound,
         *,
         company: str | None = None,
         level: Level | str | None = None,

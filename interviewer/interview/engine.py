@@ -117,21 +117,7 @@ class Interviewer:
 
     def record_candidate(self, state: SessionState, text: str) -> SessionState:
         """A copy of `state` with the candidate's turn appended (nothing else changes)."""
-        if state.status != "active":
-            raise InputError("this session has ended; start a new one")
-        if not text.strip():
-            raise InputError("an empty message is not an answer; type your answer or /help")
-        if len(text) > self.max_answer_chars:
-            raise InputError(f"message is {len(text)} characters; the limit is {self.max_answer_chars}")
-        if state.pending_candidate_turn() is not None:
-            raise InputError("the previous message has not been answered yet")
-        new = state.model_copy(deep=True)
-        command = parse_command(text)
-        new.add_turn(
-            "candidate", text.strip() if command else text, kind="command" if command else "answer",
-            question_index=new.current_index, command=command,
-        )  # fmt: skip
-        return new
+        return with_candidate_turn(state, text, self.max_answer_chars)
 
     def advance(self, state: SessionState) -> Reply:
         """Answer the pending candidate turn; returns the reply with the new state."""
@@ -268,6 +254,25 @@ class Interviewer:
         report = self.grader.grade_session(Round(state.round), attempts)
         state.report = report
         return report
+
+
+def with_candidate_turn(state: SessionState, text: str, max_answer_chars: int) -> SessionState:
+    """A copy of `state` with the candidate's turn appended; InputError for a turn no session accepts."""
+    if state.status != "active":
+        raise InputError("this session has ended; start a new one")
+    if not text.strip():
+        raise InputError("an empty message is not an answer; type your answer or /help")
+    if len(text) > max_answer_chars:
+        raise InputError(f"message is {len(text)} characters; the limit is {max_answer_chars}")
+    if state.pending_candidate_turn() is not None:
+        raise InputError("the previous message has not been answered yet")
+    new = state.model_copy(deep=True)
+    command = parse_command(text)
+    new.add_turn(
+        "candidate", text.strip() if command else text, kind="command" if command else "answer",
+        question_index=new.current_index, command=command,
+    )  # fmt: skip
+    return new
 
 
 def _parse_level(level: Level | str | None) -> Level | None:

@@ -2,17 +2,20 @@
 
 Two kinds of item: a question answered before (due again by its own levels) and a criterion (due by
 its levels across sessions of its round), practised on a question of that round not seen recently,
-an unseen one first. A question seen in the last `recent_days` days is never planned unless asked.
+an unseen one first (in the coding rounds, a problem). A question seen in the last `recent_days` days
+is never planned unless asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from interviewer.domain.bank import Bank, Question
-from interviewer.domain.rounds import Round
+from interviewer.domain.bank import Bank
+from interviewer.domain.problems import Problem
+from interviewer.domain.rounds import Round, is_coding_round
 from interviewer.practice.history import SessionLevels
 from interviewer.practice.scheduler import Review, ReviewScheduler
 
@@ -43,10 +46,17 @@ class StudyPlan:
 class StudyPlanner:
     """Builds a StudyPlan from a user's history (`interviewer.practice.history`)."""
 
-    def __init__(self, bank: Bank, scheduler: ReviewScheduler, recent_days: int) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        scheduler: ReviewScheduler,
+        recent_days: int,
+        problems: Mapping[str, Sequence[Problem]] | None = None,
+    ) -> None:
         self.bank = bank
         self.scheduler = scheduler
         self.recent_days = recent_days
+        self.problems = dict(problems or {})  # the coding rounds' problems, by round
 
     def plan(
         self, history: list[SessionLevels], now: datetime, *, include_recent: bool = False, limit: int = 10
@@ -92,29 +102,43 @@ class StudyPlanner:
         items = []
         for (round_, criterion_id), seq in levels.items():
             review = self.scheduler.review(seq)
-            question = self._question_for(round_, last_seen, allowed, taken)
-            if question is not None:
-                taken.add(question.id)
+            target = self._target_for(round_, last_seen, allowed, taken)
+            if target is not None:
+                taken.add(target.id)
             name = names[(round_, criterion_id)]
-            fresh = question is not None and question.id not in last_seen
+            fresh = target is not None and target.id not in last_seen
             reason = f"{name} was at level {review.last_level} last time; practise it on "
             reason += "a question you have not seen." if fresh else "this question."
             items.append(
-                _item("criterion", round_, criterion_id, name, question.id if question else None,
-                      question.prompt if question else "", review, reason)
+                _item("criterion", round_, criterion_id, name, target.id if target else None,
+                      target.prompt if target else "", review, reason)
             )  # fmt: skip
         return items
 
-    def _question_for(
+    def _targets(self, round_: str) -> list[Target]:
+        """What a round is practised on: its bank questions, or a coding round's problems."""
+        if is_coding_round(round_):
+            return [Target(p.id, p.title) for p in self.problems.get(round_, ())]
+        return [Target(q.id, q.prompt) for q in self.bank.by_round(Round(round_))]
+
+    def _target_for(
         self, round_: str, last_seen: dict[str, datetime], allowed: set[str], taken: set[str]
-    ) -> Question | None:
+    ) -> Target | None:
         """A question of the round to practise a criterion on: unseen first, else the longest unseen."""
-        pool = [q for q in self.bank.by_round(Round(round_)) if q.id not in last_seen or q.id in allowed]
+        pool = [q for q in self._targets(round_) if q.id not in last_seen or q.id in allowed]
         fresh = [q for q in pool if q.id not in taken] or pool
         if not fresh:
             return None
         seen_at = {q: at.timestamp() for q, at in last_seen.items()}
         return min(fresh, key=lambda q: (q.id in seen_at, seen_at.get(q.id, 0.0), q.id))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A question or problem to practise on."""
+
+    id: str
+    prompt: str
 
 
 def _last_seen(history: list[SessionLevels]) -> dict[str, datetime]:

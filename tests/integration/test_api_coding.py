@@ -54,18 +54,44 @@ def test_a_clarifying_question_is_answered_from_the_facts(client: TestClient) ->
 
 def test_a_passing_submission_is_graded_with_evidence(client: TestClient) -> None:
     run = client.post("/v1/coding/problems/top-k-frequent/run", json={"code": PASSING}).json()
-    assert run["verdict"] == "ok" and run["passed"] == run["total"] == 1
+    assert run["verdict"] == "ok" and run["passed"] == run["total"] == 1 and run["runs"] == 1
     body = {
+        "session_id": run["session_id"],
         "code": PASSING,
-        "runs": 1,
+        "runs": 40,  # a client's claim: ignored, the session counted one run
         "questions": ["How are ties broken?"],
         "words": ["Counting is O(n) and the heap keeps k items, so O(n + d log k), because k is small."],
     }
     submitted = client.post("/v1/coding/problems/top-k-frequent/submit", json=body).json()
     assert submitted["passed"] == submitted["total"] == 4
+    assert submitted["session_id"] == run["session_id"] and submitted["runs"] == 1
     criteria = {c["id"]: c for c in submitted["report"]["criteria"]}
     assert criteria["correctness"]["level"] == 4 and criteria["complexity"]["level"] == 4
+    assert "ran the examples 1 time(s) before submitting" in criteria["testing"]["evidence"]
     assert submitted["report"]["label"] in {"Lean Hire", "Strong Hire"}
+
+
+def test_a_coding_session_is_a_session_like_any_other(client: TestClient) -> None:
+    run = client.post("/v1/coding/problems/top-k-frequent/run", json={"code": PASSING}).json()
+    sid = run["session_id"]
+    listed = client.get("/v1/sessions").json()["items"]
+    assert any(s["id"] == sid and s["round"] == "coding" for s in listed)
+    sent = client.post(f"/v1/sessions/{sid}/messages", json={"content": f"/submit\n```python\n{PASSING}```"})
+    assert sent.status_code == 200 and sent.json()["reply"]["kind"] == "submission"
+    assert sent.json()["session"]["runs"] == 1 and sent.json()["session"]["submissions"] == 1
+    report = client.post(f"/v1/sessions/{sid}/end").json()
+    assert report["round"] == "coding" and report["questions"][0]["question_id"] == "top-k-frequent"
+    assert client.get(f"/v1/sessions/{sid}/report").json()["overall"] == report["overall"]
+    assert (
+        client.post(
+            "/v1/coding/problems/top-k-frequent/run", json={"code": PASSING, "session_id": sid}
+        ).status_code
+        == 409
+    )
+    other = client.post("/v1/coding/problems/moving-average/run", json={"code": PASSING, "session_id": sid})
+    assert other.status_code == 422
+    started = client.post("/v1/sessions", json={"round": "ml-coding", "question_id": "kmeans-from-scratch"})
+    assert started.status_code == 201 and "K-means" in started.json()["turns"][0]["text"]
 
 
 def test_a_failing_submission_gets_a_fix_request_naming_only_what_the_test_is_about(

@@ -22,7 +22,7 @@ def fuzz_services(tmp_path_factory: pytest.TempPathFactory, real_embedder, bank)
     # schemathesis calls the ASGI app without its lifespan, so no background warm-up would ever finish
     settings = load_settings(data_dir=data_dir, rate_limit_per_minute=1_000_000, warm_up=False)
     services = build_services(Components(settings, embedder=real_embedder, bank=bank))
-    services.interviewer()  # warm the engine once for the whole module
+    services.components.interviewer()  # warm the engine once for the whole module
     return services
 
 

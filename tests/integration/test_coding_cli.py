@@ -54,3 +54,69 @@ def test_a_file_without_code_is_refused(app, tmp_path: Path) -> None:  # type: i
     answer.write_text("no code here")
     result = CliRunner().invoke(app, ["code", "moving-average", "--code", str(answer)])
     assert isinstance(result.exception, InputError)
+
+
+def test_a_session_continues_and_its_own_runs_are_graded(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    answer = tmp_path / "solution.py"
+    answer.write_text(
+        "def moving_average(values, w):\n    out, total = [], 0.0\n    for i, v in enumerate(values):\n"
+        "        total += v\n        if i >= w:\n            total -= values[i - w]\n"
+        "        out.append(total / min(w, i + 1))\n    return out\n"
+    )
+    first = json.loads(
+        CliRunner().invoke(app, ["code", "moving-average", "--code", str(answer), "--json"]).stdout
+    )
+    assert first["runs"] == 1 and first["passed"] == 1
+    args = ["code", "--session", first["session_id"], "--code", str(answer), "--submit", "--end", "--json"]
+    document = json.loads(CliRunner().invoke(app, args).stdout)
+    assert document["runs"] == 1 and document["passed"] == document["total"] == 5
+    testing = next(c for c in document["report"]["criteria"] if c["id"] == "testing")
+    assert "ran the examples 1 time(s) before submitting" in testing["evidence"]
+    assert document["session_report"]["round"] == "coding"
+    ended = CliRunner().invoke(app, ["code", "--session", first["session_id"], "--say", "more", "--json"])
+    assert isinstance(ended.exception, InputError)
+
+
+def test_the_interview_command_runs_a_coding_session_from_an_answers_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import typer
+
+    from interviewer.cli import interview
+
+    monkeypatch.setenv("MI_DATA_DIR", str(tmp_path / "data"))
+    cli = typer.Typer()
+    interview.register(cli)
+
+    @cli.command("noop")
+    def _noop() -> None:
+        """Unused."""
+
+    answers = tmp_path / "answers.md"
+    answers.write_text(
+        "What happens at the start, with fewer than w values?\n\n```python\n"
+        "def moving_average(values, w):\n    out, total = [], 0.0\n\n    for i, v in enumerate(values):\n"
+        "        total += v\n        if i >= w:\n            total -= values[i - w]\n"
+        "        out.append(total / min(w, i + 1))\n    return out\n```\n\n/submit\n"
+    )
+    args = [
+        "interview",
+        "--round",
+        "coding",
+        "--question-id",
+        "moving-average",
+        "--answers-file",
+        str(answers),
+    ]
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    kinds = [t["kind"] for t in document["transcript"] if t["speaker"] == "interviewer"]
+    assert kinds == ["opening", "clarification", "run", "submission", "wrap_up"]
+    assert document["transcript"][2]["text"] == "At the start, average over the values seen so far."
+    assert (
+        document["round"] == "coding"
+        and document["report"]["questions"][0]["question_id"] == "moving-average"
+    )
+    testing = next(c for c in document["report"]["criteria"] if c["id"] == "testing")
+    assert "ran the examples 1 time(s) before submitting" in testing["evidence"]

@@ -42,7 +42,7 @@ def server(
         update={"database_url": f"sqlite:///{tmp_path / 'web.sqlite3'}", "require_api_keys": True}
     )
     services = build_services(Components(settings, embedder=real_embedder, bank=bank))
-    services.interviewer()  # build the engine before the browser's first click
+    services.components.interviewer()  # build the engine before the browser's first click
     _, key = services.users.add_user_with_key("web-tester")
     with ThreadedServer(build_app(services)) as running:
         yield running, services, key

@@ -104,6 +104,9 @@ def test_a_passing_submission_shows_every_test_and_the_report(page, site: tuple[
     assert page.locator("#results tr.pass").count() == 4
     assert page.locator("#results tr.fail").count() == 0
     assert "All 4 tests pass" in page.locator("#reply").inner_text()
+    # One stored session for the question, the run and the submission; the grade counts the run it saw.
+    assert "ran the examples 1 time(s) before submitting" in page.locator("#report").inner_text()
+    assert "1 clarifying question(s)" in page.locator("#report").inner_text()
 
 
 def test_a_failing_run_asks_for_a_fix(page, site: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]

@@ -105,7 +105,9 @@ def test_unknown_round_is_422_listing_valid_rounds(client: TestClient, alice: di
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "unknown_round" and "astrology" in body["message"]
-    assert body["valid_rounds"] == ["ml-system-design", "behavioral", "case-study", "ml-depth"]
+    assert body["valid_rounds"] == [
+        "ml-system-design", "behavioral", "case-study", "ml-depth", "coding", "ml-coding"
+    ]  # fmt: skip
     for path in ("/v1/rubrics/astrology", "/v1/questions?round=astrology", "/v1/progress?round=astrology"):
         assert client.get(path, headers=alice).json()["code"] == "unknown_round"
     level = client.post("/v1/sessions", json={"round": "behavioral", "level": "wizard"}, headers=alice)

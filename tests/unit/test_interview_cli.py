@@ -40,6 +40,15 @@ def test_answer_blocks_are_blank_line_separated(tmp_path: Path) -> None:
         read_answer_blocks(tmp_path / "empty.txt")
 
 
+def test_a_fenced_code_block_stays_one_turn_blank_lines_and_all(tmp_path: Path) -> None:
+    path = tmp_path / "answers.md"
+    path.write_text("Here it is:\n```python\nimport math\n\n\ndef f():\n    return 1\n```\n\n/submit\n")
+    assert read_answer_blocks(path) == [
+        "Here it is:\n```python\nimport math\n\n\ndef f():\n    return 1\n```",
+        "/submit",
+    ]
+
+
 def _app():  # type: ignore[no-untyped-def]
     import typer
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from interviewer.domain.report import SessionReport, distinct_evidence
 from interviewer.domain.session import SessionState
@@ -52,10 +54,11 @@ def print_transcript(state: SessionState, console: Console | None = None) -> Non
     for turn in state.turns:
         who = "Interviewer" if turn.speaker == "interviewer" else "Candidate"
         console.print(
-            f"[{SPEAKER_STYLE[turn.speaker]}]{who}:[/] {turn.text}\n", highlight=False, soft_wrap=True
+            f"[{SPEAKER_STYLE[turn.speaker]}]{who}:[/] {escape(turn.text)}\n", highlight=False, soft_wrap=True
         )
     if state.events:
-        console.print("Events: " + "; ".join(f"{e.kind} ({e.detail})" for e in state.events), highlight=False)
+        events = "; ".join(f"{e.kind} ({e.detail})" for e in state.events)
+        console.print("Events: " + escape(events), highlight=False)
     if state.report is not None:
         print_report(state.report, console)
 
@@ -64,22 +67,23 @@ def print_report(report: SessionReport, console: Console) -> None:
     """The feedback report, coach-first: the three summary lines, the criteria, then the details."""
     print_report_top(report, console)
     for section in report.details:
-        console.print(f"[bold]{section.title}[/]")
+        console.print(f"[bold]{escape(section.title)}[/]")
         for line in section.lines:
-            console.print(f"  - {line}", highlight=False)
+            console.print(f"  - {escape(line)}", highlight=False)
 
 
 def print_report_top(report: SessionReport, console: Console) -> None:
     """The summary lines and the per-criterion scores with evidence (each quote shown once)."""
     title = f"Feedback: {report.overall.score:.2f} / 4"
-    console.print(Panel("\n".join(report.summary.lines), title=title, expand=False), highlight=False)
+    summary = Text("\n".join(report.summary.lines))
+    console.print(Panel(summary, title=title, expand=False), highlight=False)
     table = Table("Criterion", "Score", "Evidence (your words)", show_lines=True)
     quotes = distinct_evidence(report.criteria)
     for c in report.criteria:
         score = "insufficient evidence" if c.score is None else f"{c.score} / 4"
         shown = quotes[c.id][:2]
         evidence = "\n".join(f'"{e}"' for e in shown) or ("(quoted above)" if c.evidence else "-")
-        table.add_row(c.name, score, evidence)
+        table.add_row(Text(c.name), score, Text(evidence))
     console.print(table)
 
 
@@ -107,7 +111,7 @@ class TerminalChat:
             try:
                 state = self.interviewer.record_candidate(state, text)
             except InputError as exc:
-                self.console.print(f"[yellow]{exc}[/]")
+                self.console.print(f"[yellow]{escape(str(exc))}[/]")
                 continue
             self.save(state)
             state = self._stream_reply(state)
@@ -129,13 +133,13 @@ class TerminalChat:
             return "\n".join(lines)
 
     def _interviewer_line(self, text: str) -> None:
-        self.console.print(f"\n[bold cyan]Interviewer:[/] {text}\n", highlight=False)
+        self.console.print(f"\n[bold cyan]Interviewer:[/] {escape(text)}\n", highlight=False)
 
     def _status(self, state: SessionState) -> None:
         """Elapsed time, the round phase and the time box, dimmed under the interviewer's line."""
         line = status_line(state, time.time())
         if line and state.status == "active":
-            self.console.print(f"[dim]{line}[/]", highlight=False)
+            self.console.print(f"[dim]{escape(line)}[/]", highlight=False)
 
     def _stream_reply(self, state: SessionState) -> SessionState:
         self.console.print("\n[bold cyan]Interviewer:[/] ", end="")

@@ -129,3 +129,10 @@ def test_the_json_carries_the_summary_and_details_and_reads_back() -> None:
     assert doc["questions"][0]["summary"]["level"] == "Lean No Hire"
     assert doc["details"][0]["title"] == "Key points you missed"
     assert SessionReport.model_validate(doc) == r  # the derived fields are ignored on the way in
+
+
+def test_square_brackets_in_the_candidates_words_are_printed_not_read_as_markup() -> None:
+    code = "window = values[i - w : i] and [bold]not bold[/bold]"
+    out = io.StringIO()
+    print_report(report([criterion("code", 3, [code])]), Console(file=out, width=300, color_system=None))
+    assert "values[i - w : i]" in out.getvalue() and "[bold]not bold[/bold]" in out.getvalue()

@@ -326,7 +326,13 @@ async function exportProgress(format) {
   }
 }
 
+const CODING_ROUNDS = ["coding", "ml-coding"];
+
 async function practise(item) {
+  if (CODING_ROUNDS.includes(item.round)) {  // problems are worked on the coding page, with its editor
+    location.href = `/static/coding.html${item.question_id ? `#problem=${encodeURIComponent(item.question_id)}` : ""}`;
+    return;
+  }
   showView("interview");
   $("round").value = item.round;
   const body = { round: item.round };

@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { key: "", problem: null, session: null, editor: null };
+const state = { key: "", problem: null, session: null, editor: null, wanted: "" };
 
 function headers() {
   const h = { "Content-Type": "application/json" };
@@ -36,6 +36,7 @@ async function loadProblems() {
     option.textContent = `${p.round}: ${p.title} (${p.difficulty})`;
     $("problem").appendChild(option);
   }
+  if (state.wanted && problems.some((p) => p.id === state.wanted)) $("problem").value = state.wanted;
   await choose($("problem").value);
 }
 
@@ -128,11 +129,12 @@ async function act(kind) {
 }
 
 function init() {
+  // #key=... (the local user's key) and #problem=... (a study-plan item on the main page) arrive once.
   const match = location.hash.match(/key=([^&]+)/);
-  if (match) {
-    localStorage.setItem("mi-key", decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname);
-  }
+  const wanted = location.hash.match(/problem=([^&]+)/);
+  state.wanted = wanted ? decodeURIComponent(wanted[1]) : "";
+  if (match) localStorage.setItem("mi-key", decodeURIComponent(match[1]));
+  if (match || wanted) history.replaceState(null, "", location.pathname);
   state.key = localStorage.getItem("mi-key") || "";
   $("key").value = state.key;
   $("key").addEventListener("change", (e) => { state.key = e.target.value.trim(); localStorage.setItem("mi-key", state.key); });

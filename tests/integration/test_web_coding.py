@@ -128,3 +128,13 @@ def test_a_hostile_submission_is_contained_and_reported(page, site: tuple[str, s
         or "ConnectionRefused" in page.locator("#results").inner_text()
     )
     assert "MI_" not in page.locator("#output").inner_text()
+
+
+def test_a_problem_named_in_the_address_opens_chosen(page, site: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    # The main page's "Practise next" on a coding item lands here with #problem=<id>.
+    url, key = site
+    page.goto(f"{url}/static/coding.html#key={key}&problem=kmeans-from-scratch")
+    page.wait_for_function("document.querySelector('#problem').value === 'kmeans-from-scratch'")
+    page.wait_for_function("document.querySelector('.CodeMirror').CodeMirror.getValue().includes('def ')")
+    assert "k-means" in page.locator("#statement").inner_text()
+    assert "#" not in page.url  # the key and the problem leave the address once read

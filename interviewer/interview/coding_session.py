@@ -25,8 +25,7 @@ from interviewer.grading.coding_report import coding_session_report
 from interviewer.grading.coding_rubric import CodingReport
 from interviewer.grading.judge import Judgement
 from interviewer.interview.coding_flow import CodingInterview, code_in
-from interviewer.interview.contract import Reply, ReplyStream
-from interviewer.interview.engine import with_candidate_turn
+from interviewer.interview.contract import Reply, TurnTaker
 
 SUBMIT = "/submit"
 ASK = "/ask"  # a clarifying question whatever its wording (the API's ask route sends it)
@@ -54,7 +53,7 @@ class Decision:
     outcome: CodingOutcome | None = None
 
 
-class CodingEngine:
+class CodingEngine(TurnTaker):
     """Runs coding-round sessions; holds no per-session state itself."""
 
     def __init__(
@@ -94,24 +93,6 @@ class CodingEngine:
         interview = self.interview(problem.id, _progress(state))
         state.add_turn("interviewer", interview.opening(), kind="opening", question_index=0, brain="offline")
         return state
-
-    def record_candidate(self, state: SessionState, text: str) -> SessionState:
-        """A copy of `state` with the candidate's turn appended (nothing else changes)."""
-        return with_candidate_turn(state, text, self.max_answer_chars)
-
-    def advance(self, state: SessionState) -> Reply:
-        """Answer the pending candidate turn; returns the reply with the new state."""
-        stream = self.advance_stream(state)
-        for _ in stream:
-            pass
-        assert stream.last_reply is not None
-        return stream.last_reply
-
-    def advance_stream(self, state: SessionState) -> ReplyStream:
-        """Like `advance`; the reply comes as one chunk (a run's result is not worded piece by piece)."""
-        if state.pending_candidate_turn() is None:
-            raise InputError("there is no candidate message waiting for an answer")
-        return ReplyStream(self._answer(state.model_copy(deep=True)))
 
     def end(self, state: SessionState) -> SessionReport:
         """Grade the latest submission with everything said, IN PLACE (status, report, closing line)."""

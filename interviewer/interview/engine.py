@@ -15,12 +15,12 @@ from interviewer.brains.base import Brain, BrainContext, Move
 from interviewer.domain.bank import Bank, Question, Rubric
 from interviewer.domain.report import SessionReport
 from interviewer.domain.rounds import Level, Round
-from interviewer.domain.session import QuestionProgress, SessionState, parse_command
+from interviewer.domain.session import QuestionProgress, SessionState
 from interviewer.errors import ConfigError, InputError
 from interviewer.grading.evidence import Evidence, EvidenceAnalyzer
 from interviewer.interview.answering import decide_answer
 from interviewer.interview.commands import decide_command
-from interviewer.interview.contract import Reply, ReplyStream
+from interviewer.interview.contract import Reply, TurnTaker
 from interviewer.interview.selection import choose_questions, with_question_first
 from interviewer.interview.topicality import TopicJudge
 from interviewer.interview.wrapup import attempts_of, summary_of
@@ -34,7 +34,7 @@ class SessionGrader(Protocol):
     def grade_session(self, round_: Round, attempts: list) -> SessionReport: ...
 
 
-class Interviewer:
+class Interviewer(TurnTaker):
     """Runs sessions of any round with the given brains; holds no per-session state itself."""
 
     def __init__(
@@ -114,24 +114,6 @@ class Interviewer:
         move = Move("opening", question=first.prompt, question_number=1, question_total=state.max_questions)
         self._say(state, move, question_index=0)
         return state
-
-    def record_candidate(self, state: SessionState, text: str) -> SessionState:
-        """A copy of `state` with the candidate's turn appended (nothing else changes)."""
-        return with_candidate_turn(state, text, self.max_answer_chars)
-
-    def advance(self, state: SessionState) -> Reply:
-        """Answer the pending candidate turn; returns the reply with the new state."""
-        stream = self.advance_stream(state)
-        for _ in stream:
-            pass
-        assert stream.last_reply is not None
-        return stream.last_reply
-
-    def advance_stream(self, state: SessionState) -> ReplyStream:
-        """Like `advance`, streamed: iterate for text chunks, then read `.last_reply`."""
-        if state.pending_candidate_turn() is None:
-            raise InputError("there is no candidate message waiting for an answer")
-        return ReplyStream(self._answer(state.model_copy(deep=True)))
 
     def end(self, state: SessionState) -> SessionReport:
         """Wrap the session up IN PLACE (status, report, closing line) and return the report."""
@@ -254,25 +236,6 @@ class Interviewer:
         report = self.grader.grade_session(Round(state.round), attempts)
         state.report = report
         return report
-
-
-def with_candidate_turn(state: SessionState, text: str, max_answer_chars: int) -> SessionState:
-    """A copy of `state` with the candidate's turn appended; InputError for a turn no session accepts."""
-    if state.status != "active":
-        raise InputError("this session has ended; start a new one")
-    if not text.strip():
-        raise InputError("an empty message is not an answer; type your answer or /help")
-    if len(text) > max_answer_chars:
-        raise InputError(f"message is {len(text)} characters; the limit is {max_answer_chars}")
-    if state.pending_candidate_turn() is not None:
-        raise InputError("the previous message has not been answered yet")
-    new = state.model_copy(deep=True)
-    command = parse_command(text)
-    new.add_turn(
-        "candidate", text.strip() if command else text, kind="command" if command else "answer",
-        question_index=new.current_index, command=command,
-    )  # fmt: skip
-    return new
 
 
 def _parse_level(level: Level | str | None) -> Level | None:

@@ -51,7 +51,7 @@ BIAS_WEIGHT = 10.0
 # Adjacent labels scored exactly equal say nothing about which answer is better; the misorder term
 # charges a tie half a misorder, this charges an adjacent-label tie once more, so that fitting to
 # convergence does not buy squared error with ties.
-TIE_WEIGHT = 2.0
+TIE_WEIGHT = 1.0
 
 
 class RoundBatch:

@@ -32,11 +32,11 @@ class RoundCalibration:
 # Depth of reasoning weighs nothing until a fit gives it weight (rounds without a fitted calibration).
 DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15, 0.0), (0.2, 0.4, 0.6))
 ROUND_CALIBRATION: dict[str, RoundCalibration] = {
-    "behavioral": RoundCalibration(0.2, 0.5, (0.15, 0, 0.4, 0.1, 0.15, 0.15, 0), (0.2, 0.4, 0.6)),
-    "case-study": RoundCalibration(0.65, 0.85, (0, 0.15, 0.1, 0.3, 0.15, 0.15, 0), (0.225, 0.425, 0.6)),
-    "ml-depth": RoundCalibration(0.45, 0.65, (0.15, 0, 0.1, 0.3, 0.15, 0.15, 0), (0.225, 0.325, 0.6)),
+    "behavioral": RoundCalibration(0.25, 0.45, (0, 0, 0, 0.05, 0.3, 0.15, 0.4), (0.2, 0.4, 0.525)),
+    "case-study": RoundCalibration(0.6, 1, (0, 0.15, 0.15, 0.3, 0.4, 0.15, 0), (0.225, 0.425, 0.6)),
+    "ml-depth": RoundCalibration(0.4, 0.7, (0, 0, 0.15, 0.4, 0.15, 0.05, 0), (0.15, 0.375, 0.6)),
     "ml-system-design": RoundCalibration(
-        0.45, 0.85, (0.15, 0.2, 0.4, 0.3, 0.15, 0.15, 0), (0.275, 0.525, 0.6)
+        0.45, 0.85, (0.2, 0.2, 0.4, 0.3, 0.15, 0.15, 0.15), (0.275, 0.525, 0.6)
     ),
 }
 

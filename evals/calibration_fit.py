@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from interviewer.domain.bank import Rubric
-from interviewer.grading.scoring import CriterionFeatures, RoundCalibration
+from interviewer.grading.scoring import AnswerTraits, CriterionFeatures, RoundCalibration
 
 
 class Labelled(Protocol):
@@ -40,7 +40,7 @@ class Measured:
     rubric: Rubric
     kp_scores: tuple[float, ...]
     features: dict[str, CriterionFeatures]
-    detail: float
+    traits: AnswerTraits
     cap: int
 
 
@@ -48,6 +48,10 @@ MISORDER_WEIGHT = 2.0
 # Squared error alone is minimised by pulling every score towards the middle (strong answers harsh,
 # weak ones lenient); this weight also charges each label level's mean signed error, per answer.
 BIAS_WEIGHT = 10.0
+# Adjacent labels scored exactly equal say nothing about which answer is better; the misorder term
+# charges a tie half a misorder, this charges an adjacent-label tie once more, so that fitting to
+# convergence does not buy squared error with ties.
+TIE_WEIGHT = 1.0
 
 
 class RoundBatch:
@@ -58,7 +62,8 @@ class RoundBatch:
         self.weights = np.array([c.weight for c in rubric.criteria])
         n, n_crit = len(items), len(rubric.criteria)
         k = max((len(m.kp_scores) for m in items), default=0) or 1
-        self.parts = np.full((n, n_crit, 6), np.nan)  # sem, support, keywords, key points, signal, detail
+        # sem, support, keywords, key points, signal, detail, depth
+        self.parts = np.full((n, n_crit, 7), np.nan)
         self.has_span = np.zeros((n, n_crit), dtype=bool)
         self.kp_scores = np.full((n, k), np.nan)
         self.kp_weights = np.zeros((n, n_crit, k))
@@ -72,7 +77,7 @@ class RoundBatch:
                 if f is None:
                     continue
                 signal = np.nan if f.signal is None else f.signal
-                self.parts[i, j] = (f.sem, f.support, f.keywords, np.nan, signal, m.detail)
+                self.parts[i, j] = (f.sem, f.support, f.keywords, np.nan, signal, *_traits(m.traits))
                 self.has_span[i, j] = f.has_span
                 self.kp_weights[i, j, : len(f.kp_weights)] = f.kp_weights
         self.has_kp = self.kp_weights.sum(axis=2) > 0
@@ -81,6 +86,7 @@ class RoundBatch:
         masked[~self.has_kp] = 0.0
         self.kp_leaning = self.kp_weights >= np.nanmedian(masked, axis=2, keepdims=True)
         self.higher, self.lower = _ordered_pairs(items)
+        self.adjacent = self.labels[self.higher] - self.labels[self.lower] == 1
 
     def scores(self, cal: RoundCalibration) -> np.ndarray:
         """Overall score of every answer under `cal` (hints none, red-flag caps applied)."""
@@ -103,16 +109,23 @@ class RoundBatch:
         return np.where(self.measured, score, 1.0)
 
     def loss(self, cal: RoundCalibration) -> float:
-        """Squared error, a penalty per mis-ordered pair (ties count half) and per-level bias."""
+        """Squared error, a penalty per mis-ordered pair (ties count half), per adjacent-label tie and
+        per-level bias."""
         scores = self.scores(cal)
         error = float(((scores - self.labels) ** 2).sum())
         hi, lo = scores[self.higher], scores[self.lower]
         misordered = float((hi < lo).sum() + 0.5 * (hi == lo).sum())
+        adjacent_ties = float(((hi == lo) & self.adjacent).sum())
         bias = 0.0
         for level in np.unique(self.labels):
             at_level = self.labels == level
             bias += float(at_level.sum() * (scores[at_level].mean() - level) ** 2)
-        return error + MISORDER_WEIGHT * misordered + BIAS_WEIGHT * bias
+        return error + MISORDER_WEIGHT * misordered + TIE_WEIGHT * adjacent_ties + BIAS_WEIGHT * bias
+
+
+def _traits(traits: AnswerTraits) -> tuple[float, float]:
+    """The answer-level parts of a criterion's strength, in `RoundCalibration.weights` order."""
+    return traits.detail, traits.depth
 
 
 def _ordered_pairs(items: Sequence[Measured]) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ from interviewer.grading.evidence import EvidenceAnalyzer, Span
 from interviewer.grading.grader import flag_cap, weighted_score
 from interviewer.grading.scoring import (
     DEFAULT_CALIBRATION,
+    AnswerTraits,
     RoundCalibration,
     criterion_strength,
     has_evidence,
@@ -24,11 +25,15 @@ from interviewer.grading.scoring import (
     level_for,
 )
 from interviewer.grading.signals import round_signals
-from interviewer.text import split_sentences, word_count
+from interviewer.text import split_sentences
 
 _WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 _DETAIL = 5  # answer length must not dominate: it is a proxy, not a criterion
 _DETAIL_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
+_N_WEIGHTS = len(DEFAULT_CALIBRATION.weights)
+# A coordinate descent on a grid ends after finitely many moves (every move lowers the loss); the cap
+# only bounds a pathological run.
+MAX_MOVES = 200
 # Every criterion level stays reachable: equal cuts would make one level impossible (a criterion could
 # jump from 2 to 4 and never read Lean Hire).
 MIN_CUT_GAP = 0.05
@@ -44,15 +49,15 @@ def measure_text(
     cap = flag_cap(flags)
     sentences = [Span(t, a, b) for t, a, b in split_sentences(answer.text)]
     if not sentences:
-        return Measured(answer, rubric, (), {}, 0.0, cap)
+        return Measured(answer, rubric, (), {}, AnswerTraits(0.0, 0.0), cap)
     vecs = analyzer.embedder.embed([s.text for s in sentences])
     scores, _ = analyzer._key_point_scores(points, sentences, vecs)
     signals = round_signals(rubric.round, answer.text, [s.text for s in sentences])
     features = {
         c.id: analyzer.criterion_features(c, sentences, vecs, points, signals)[0] for c in rubric.criteria
     }
-    detail = min(1.0, word_count(answer.text) / analyzer.thresholds.detail_words)
-    return Measured(answer, rubric, tuple(scores), features, detail, cap)
+    traits = analyzer.answer_traits(answer.text, [s.text for s in sentences])
+    return Measured(answer, rubric, tuple(scores), features, traits, cap)
 
 
 def overall(m: Measured, cal: RoundCalibration) -> float:
@@ -63,14 +68,14 @@ def overall(m: Measured, cal: RoundCalibration) -> float:
     levels: list[tuple[float, int | None]] = []
     for c in m.rubric.criteria:
         f = m.features[c.id]
-        level = level_for(criterion_strength(f, coverage, m.detail, cal), has_evidence(f, coverage), cal)
+        level = level_for(criterion_strength(f, coverage, m.traits, cal), has_evidence(f, coverage), cal)
         levels.append((c.weight, min(level or 1, m.cap)))
     return weighted_score(levels, hints_used=0, cap=m.cap)
 
 
 def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
     out = []
-    for i in range(6):
+    for i in range(_N_WEIGHTS):
         for w in _WEIGHT_GRID if i != _DETAIL else _DETAIL_GRID:
             weights = list(cal.weights)
             weights[i] = w
@@ -87,16 +92,15 @@ def _candidates(cal: RoundCalibration) -> list[RoundCalibration]:
     return out
 
 
-def fit_round(items: list[Measured], passes: int = 4) -> tuple[RoundCalibration, float]:
-    """Coordinate descent over weights, level cuts and key-point bounds."""
+def fit_round(items: list[Measured], max_moves: int = MAX_MOVES) -> tuple[RoundCalibration, float]:
+    """Steepest coordinate descent over weights, level cuts and key-point bounds: each move takes the
+    candidate that lowers the loss most, until none lowers it (a local optimum) or `max_moves`."""
     batch = RoundBatch(items)
     best, best_loss = DEFAULT_CALIBRATION, batch.loss(DEFAULT_CALIBRATION)
-    for _ in range(passes):
-        improved = False
-        for candidate in _candidates(best):
-            value = batch.loss(candidate)
-            if value < best_loss - 1e-9:
-                best, best_loss, improved = candidate, value, True
-        if not improved:
+    for _ in range(max_moves):
+        losses = [(batch.loss(c), c) for c in _candidates(best)]
+        value, candidate = min(losses, key=lambda pair: pair[0])
+        if value >= best_loss - 1e-9:
             break
+        best, best_loss = candidate, value
     return best, best_loss

@@ -13,9 +13,11 @@ import numpy as np
 
 from interviewer.domain.bank import Criterion, Question, Rubric
 from interviewer.grading.citations import PROBE_TEXT, CitationModel, answer_features, criterion_key
+from interviewer.grading.depth import reasoning_depth
 from interviewer.grading.embedding_cache import CachedEmbedder
 from interviewer.grading.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
 from interviewer.grading.scoring import (
+    AnswerTraits,
     CriterionFeatures,
     EvidenceThresholds,
     criterion_strength,
@@ -129,12 +131,12 @@ class EvidenceAnalyzer:
                           kp_spans[i] if kp_scores[i] >= calibration.key_point_covered else ())
             for i, p in enumerate(points)
         ]  # fmt: skip
-        detail = min(1.0, word_count(content) / self.thresholds.detail_words)
+        traits = self.answer_traits(content, [s.text for s in usable])
         criteria = {}
         cited = self.cited_sentences(rubric, usable, sent_vecs, points)
         for c in rubric.criteria:
             features, spans = self.criterion_features(c, usable, sent_vecs, points, signals)
-            strength = criterion_strength(features, coverage, detail, calibration)
+            strength = criterion_strength(features, coverage, traits, calibration)
             if not spans and has_evidence(features, coverage):
                 spans = _key_point_spans(features, kp_matches)
             level = level_for(strength, bool(spans), calibration)
@@ -156,6 +158,11 @@ class EvidenceAnalyzer:
         criteria = {c.id: CriterionEvidence(c.id, 0.0, None) for c in rubric.criteria}
         signals = round_signals(rubric.round, "", [])
         return Evidence(kps, criteria, flags, signals, sentences, 0.0)
+
+    def answer_traits(self, text: str, sentences: Sequence[str]) -> AnswerTraits:
+        """The measurements of the whole answer that every criterion's strength shares."""
+        detail = min(1.0, word_count(text) / self.thresholds.detail_words)
+        return AnswerTraits(detail, reasoning_depth(sentences))
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts`, cached per text: rubric texts and key points repeat on every answer,

@@ -20,8 +20,8 @@ class RoundCalibration:
     key_point_low: float  # combined key-point score that counts as no coverage ...
     key_point_high: float  # ... and as full coverage (linear in between; covered at the midpoint)
     weights: tuple[
-        float, float, float, float, float, float
-    ]  # sem, support, keywords, key points, signal, detail
+        float, float, float, float, float, float, float
+    ]  # sem, support, keywords, key points, signal, detail, depth of reasoning
     level_cuts: tuple[float, float, float]  # strength at which levels 2, 3 and 4 start
 
     @property
@@ -29,12 +29,15 @@ class RoundCalibration:
         return (self.key_point_low + self.key_point_high) / 2
 
 
-DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15), (0.2, 0.4, 0.6))
+# Depth of reasoning weighs nothing until a fit gives it weight (rounds without a fitted calibration).
+DEFAULT_CALIBRATION = RoundCalibration(0.45, 0.85, (0.15, 0.15, 0.1, 0.3, 0.15, 0.15, 0.0), (0.2, 0.4, 0.6))
 ROUND_CALIBRATION: dict[str, RoundCalibration] = {
-    "behavioral": RoundCalibration(0.2, 0.5, (0.15, 0, 0.4, 0.1, 0.15, 0.15), (0.2, 0.4, 0.6)),
-    "case-study": RoundCalibration(0.65, 0.85, (0, 0.15, 0.1, 0.3, 0.15, 0.15), (0.225, 0.425, 0.6)),
-    "ml-depth": RoundCalibration(0.45, 0.65, (0.15, 0, 0.1, 0.3, 0.15, 0.15), (0.225, 0.325, 0.6)),
-    "ml-system-design": RoundCalibration(0.45, 0.85, (0.15, 0.2, 0.4, 0.3, 0.15, 0.15), (0.275, 0.525, 0.6)),
+    "behavioral": RoundCalibration(0.25, 0.45, (0, 0, 0, 0.05, 0.3, 0.15, 0.4), (0.2, 0.4, 0.525)),
+    "case-study": RoundCalibration(0.6, 1, (0, 0.15, 0.15, 0.3, 0.4, 0.15, 0), (0.225, 0.425, 0.6)),
+    "ml-depth": RoundCalibration(0.4, 0.7, (0, 0, 0.15, 0.4, 0.15, 0.05, 0), (0.15, 0.375, 0.6)),
+    "ml-system-design": RoundCalibration(
+        0.45, 0.85, (0.2, 0.2, 0.4, 0.3, 0.15, 0.15, 0.15), (0.275, 0.525, 0.6)
+    ),
 }
 
 
@@ -75,15 +78,26 @@ def key_point_coverage(scores: Sequence[float], calibration: RoundCalibration) -
     return np.clip((np.asarray(scores, dtype=float) - calibration.key_point_low) / span, 0.0, 1.0)
 
 
+@dataclass(frozen=True)
+class AnswerTraits:
+    """Measurements of the whole answer that every criterion shares (0..1)."""
+
+    detail: float  # length, saturating at `EvidenceThresholds.detail_words`
+    depth: float  # depth of reasoning (`grading/depth.py`)
+
+
 def criterion_strength(
-    features: CriterionFeatures, coverage: np.ndarray, detail: float, calibration: RoundCalibration
+    features: CriterionFeatures, coverage: np.ndarray, answer: AnswerTraits, calibration: RoundCalibration
 ) -> float:
     """Weighted mean of the criterion's features (a missing signal or key-point list drops out)."""
     kp: float | None = None
     if len(coverage) and features.kp_weights:
         weights = np.asarray(features.kp_weights)
         kp = float((weights * coverage).sum() / weights.sum())
-    parts = (features.sem, features.support, features.keywords, kp, features.signal, detail)
+    parts = (
+        *(features.sem, features.support, features.keywords, kp, features.signal),
+        *(answer.detail, answer.depth),
+    )
     used = [(w, p) for w, p in zip(calibration.weights, parts, strict=True) if p is not None and w > 0]
     total = sum(w for w, _ in used)
     return sum(w * p for w, p in used) / total if total else 0.0

@@ -10,7 +10,7 @@ from interviewer.domain.rounds import Round
 
 _I = re.compile(r"\b(I|I'm|I've|I'd|me|my|myself)\b")
 _WE = re.compile(r"\b(we|we're|we've|we'd|us|our|ourselves|the team)\b", re.IGNORECASE)
-_NUMBER_UNIT = re.compile(
+NUMBER_WITH_UNIT = re.compile(
     r"(?:[$€£]\s?\d[\d,.]*\s?(?:[kmb]|million|billion|thousand)?|\b\d[\d,.]*\s?(?:%|percent|ms|seconds?|"
     r"minutes?|hours?|days?|weeks?|months?|years?|x|k|m|b|million|billion|thousand|qps|rps|gb|tb|mb|users?|"
     r"requests?|items?|people|engineers?|points?|pp)(?!\w))",
@@ -118,7 +118,7 @@ def round_signals(round_: Round, text: str, sentences: Sequence[str]) -> dict[st
     """Structure signals for `text` in `round_` (JSON-friendly values)."""
     signals: dict[str, object] = {
         "numbers": len(_ANY_NUMBER.findall(text)),
-        "numbers_with_units": len(_NUMBER_UNIT.findall(text)),
+        "numbers_with_units": len(NUMBER_WITH_UNIT.findall(text)),
         "tradeoffs": sum(1 for s in sentences if _TRADEOFF.search(s) and _CHOICE.search(s)),
         "failure_modes": len(_FAILURE.findall(text)),
     }
@@ -141,7 +141,7 @@ def _behavioral(text: str) -> dict[str, object]:
         "situation": bool(_SITUATION.search(text)),
         "task": bool(_TASK.search(text)),
         "action": len(_ACTION.findall(text)) >= 2,
-        "result": bool(_RESULT.search(text)) and bool(_NUMBER_UNIT.search(text)),
+        "result": bool(_RESULT.search(text)) and bool(NUMBER_WITH_UNIT.search(text)),
         "reflection": bool(_REFLECTION.search(text)),
     }
     return {

@@ -9,10 +9,10 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from evals.calibration_fit import Measured, RoundBatch
+from evals.calibration_fit import BIAS_WEIGHT, MISORDER_WEIGHT, TIE_WEIGHT, Measured, RoundBatch
 from evals.grading_tune import _candidates, fit_round, overall
 from interviewer.domain.rounds import Round
-from interviewer.grading.scoring import DEFAULT_CALIBRATION, CriterionFeatures
+from interviewer.grading.scoring import DEFAULT_CALIBRATION, AnswerTraits, CriterionFeatures
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,8 @@ def _measured(bank, rng: random.Random, n: int = 40) -> list[Measured]:  # type:
         }
         answer = _Answer("x", rng.randint(1, 4), f"q{i % 6}", "ml-depth")
         empty = rng.random() < 0.1
-        out.append(
-            Measured(answer, rubric, kps, {} if empty else features, rng.random(), rng.choice([1, 2, 4, 4]))
-        )
+        traits = AnswerTraits(detail=rng.random(), depth=rng.random())
+        out.append(Measured(answer, rubric, kps, {} if empty else features, traits, rng.choice([1, 2, 4, 4])))
     return out
 
 
@@ -61,3 +60,25 @@ def test_fitting_lowers_the_loss_and_keeps_every_level_reachable(bank) -> None: 
     cuts = fitted.level_cuts
     assert all(b - a >= 0.05 - 1e-9 for a, b in pairwise(cuts))
     assert loss == pytest.approx(RoundBatch(items).loss(fitted))
+
+
+def test_the_fit_ends_at_a_local_optimum(bank) -> None:  # type: ignore[no-untyped-def]
+    items = _measured(bank, random.Random(13), n=60)
+    batch = RoundBatch(items)
+    fitted, loss = fit_round(items)
+    lower = [c for c in _candidates(fitted) if batch.loss(c) < loss - 1e-9]
+    assert not lower, f"{len(lower)} single moves still lower the loss {loss:.3f}"
+
+
+def test_a_tie_is_charged_extra_only_between_adjacent_labels(bank) -> None:  # type: ignore[no-untyped-def]
+    rubric = bank.rubric_for_round(Round.ML_DEPTH)
+
+    def loss(labels: tuple[int, int]) -> float:
+        # two unmeasured answers both score 1.0: a tie, whatever their labels
+        answers = [_Answer("", level, "q", "ml-depth") for level in labels]
+        items = [Measured(a, rubric, (), {}, AnswerTraits(0.0, 0.0), 4) for a in answers]
+        return RoundBatch(items).loss(DEFAULT_CALIBRATION)
+
+    # squared error + half a misorder + bias of the upper label's level (+ the tie, when adjacent)
+    assert loss((1, 2)) == pytest.approx(1 + 0.5 * MISORDER_WEIGHT + BIAS_WEIGHT * 1 + TIE_WEIGHT)
+    assert loss((1, 3)) == pytest.approx(4 + 0.5 * MISORDER_WEIGHT + BIAS_WEIGHT * 4)

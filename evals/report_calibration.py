@@ -10,7 +10,7 @@ from evals.report_format import fmt
 AUTHOR_COLUMNS = (
     "n_answers", "ordering_accuracy", "qwk", "exact_agreement", "adjacent_agreement",
     "max_abs_signed_error", "adjacent_label_ties", "bluff_below_solid", "injection_at_or_below_weak",
-    "evidence_precision", "evidence_recall",
+    "evidence_precision", "evidence_recall", "quotes_per_criterion", "labels_per_criterion",
 )  # fmt: skip
 
 
@@ -67,7 +67,10 @@ def _evidence_note(result: Mapping[str, Any]) -> list[str]:
         "(`python -m evals.evidence_fit`); for each held-out author it is trained, and its threshold "
         "chosen, on the other authors only. Held-out evidence precision "
         f"{fmt(held['evidence_precision'])}, recall {fmt(held['evidence_recall'])}, against targets "
-        f"{fmt(result['targets']['evidence_precision'])} / {fmt(result['targets']['evidence_recall'])}."
+        f"{fmt(result['targets']['evidence_precision'])} / {fmt(result['targets']['evidence_recall'])}; "
+        f"{fmt(held['quotes_per_criterion'])} quotes per criterion and answer, where the labels have "
+        f"{fmt(held['labels_per_criterion'])}. {held['multi_criterion_quotes']} sentences are quoted under "
+        f"several criteria; {fmt(held['multi_criterion_all_labelled'])} of them are labelled for each one."
     )
     if ceiling.get("evidence_precision") is not None:
         text += (

@@ -77,6 +77,7 @@ def _evidence_note(result: Mapping[str, Any]) -> list[str]:
             f" Two human labellers agree at precision {fmt(ceiling['evidence_precision'])}, recall "
             f"{fmt(ceiling['evidence_recall'])}: the precision target is above what people reach, and the "
             "deterministic layer stays well below both; the threshold favours precision (F0.5), since a "
-            "quote under the wrong criterion costs more trust than a missing one."
+            "quote under the wrong criterion costs more trust than a missing one, and a sentence goes under "
+            "a second criterion only when the model is as sure of it there as of a quote in general."
         )
     return [text]

@@ -97,23 +97,38 @@ def evidence_overlap(
 def _evidence_scores(
     cited: Sequence[tuple[AuthoredAnswer, dict[str, list[str]]]],
 ) -> dict[str, float | int | None]:
-    quoted = right = labelled = found = 0
+    """Micro precision and recall over (quote, criterion) pairs, how many quotes a criterion gets, and
+    how often a sentence quoted under several criteria is labelled for every one of them."""
+    quoted = right = labelled = found = pairs = shared = shared_right = 0
     for answer, by_criterion in cited:
         if not answer.criteria:  # the house ladders carry no evidence labels
             continue
+        under: dict[tuple[int, int], list[bool]] = defaultdict(list)  # a quote -> labelled, per criterion
         for criterion_id in answer.criteria:
             spans = [quote_span(answer.text, q) for q in by_criterion.get(criterion_id, [])]
             truth = [quote_span(answer.text, e.quote) for e in answer.evidence if criterion_id in e.criteria]
+            hits = [any(same_evidence(s, t) for t in truth) for s in spans]
+            for span, hit in zip(spans, hits, strict=True):
+                under[span].append(hit)
+            pairs += 1
             quoted += len(spans)
-            right += sum(any(same_evidence(s, t) for t in truth) for s in spans)
+            right += sum(hits)
             labelled += len(truth)
             found += sum(any(same_evidence(s, t) for s in spans) for t in truth)
-    labelled_answers = any(answer.criteria for answer, _ in cited)
-    return {  # None: these answers carry no evidence labels (the house ladders)
-        "evidence_precision": (round(right / quoted, 4) if quoted else 1.0) if labelled_answers else None,
-        "evidence_recall": (round(found / labelled, 4) if labelled else 1.0) if labelled_answers else None,
+        several = [hits for hits in under.values() if len(hits) > 1]
+        shared += len(several)
+        shared_right += sum(all(hits) for hits in several)
+    if not pairs:  # these answers carry no evidence labels (the house ladders)
+        return {"evidence_precision": None, "evidence_recall": None, "quotes": 0, "labelled_pairs": 0}
+    return {
+        "evidence_precision": round(right / quoted, 4) if quoted else 1.0,
+        "evidence_recall": round(found / labelled, 4) if labelled else 1.0,
         "quotes": quoted,
         "labelled_pairs": labelled,
+        "quotes_per_criterion": round(quoted / pairs, 3),
+        "labels_per_criterion": round(labelled / pairs, 3),
+        "multi_criterion_quotes": shared,
+        "multi_criterion_all_labelled": round(shared_right / shared, 4) if shared else 1.0,
     }
 
 

@@ -10,7 +10,7 @@ from evals.report_format import fmt
 AUTHOR_COLUMNS = (
     "n_answers", "ordering_accuracy", "qwk", "exact_agreement", "adjacent_agreement",
     "max_abs_signed_error", "adjacent_label_ties", "bluff_below_solid", "injection_at_or_below_weak",
-    "evidence_precision", "evidence_recall",
+    "evidence_precision", "evidence_recall", "quotes_per_criterion", "labels_per_criterion",
 )  # fmt: skip
 
 
@@ -67,13 +67,17 @@ def _evidence_note(result: Mapping[str, Any]) -> list[str]:
         "(`python -m evals.evidence_fit`); for each held-out author it is trained, and its threshold "
         "chosen, on the other authors only. Held-out evidence precision "
         f"{fmt(held['evidence_precision'])}, recall {fmt(held['evidence_recall'])}, against targets "
-        f"{fmt(result['targets']['evidence_precision'])} / {fmt(result['targets']['evidence_recall'])}."
+        f"{fmt(result['targets']['evidence_precision'])} / {fmt(result['targets']['evidence_recall'])}; "
+        f"{fmt(held['quotes_per_criterion'])} quotes per criterion and answer, where the labels have "
+        f"{fmt(held['labels_per_criterion'])}. {held['multi_criterion_quotes']} sentences are quoted under "
+        f"several criteria; {fmt(held['multi_criterion_all_labelled'])} of them are labelled for each one."
     )
     if ceiling.get("evidence_precision") is not None:
         text += (
             f" Two human labellers agree at precision {fmt(ceiling['evidence_precision'])}, recall "
             f"{fmt(ceiling['evidence_recall'])}: the precision target is above what people reach, and the "
             "deterministic layer stays well below both; the threshold favours precision (F0.5), since a "
-            "quote under the wrong criterion costs more trust than a missing one."
+            "quote under the wrong criterion costs more trust than a missing one, and a sentence goes under "
+            "a second criterion only when the model is as sure of it there as of a quote in general."
         )
     return [text]

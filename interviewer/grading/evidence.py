@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interviewer.domain.bank import Criterion, Question, Rubric
-from interviewer.grading.citations import PROBE_TEXT, CitationModel, answer_features, criterion_key
+from interviewer.grading.citation_features import CriterionVectors, answer_features
+from interviewer.grading.citations import PROBE_TEXT, CitationModel, criterion_key
 from interviewer.grading.depth import reasoning_depth
 from interviewer.grading.embedding_cache import CachedEmbedder
 from interviewer.grading.redflags import INJECTION, FlagInputs, detect_flags, injection_spans
@@ -186,9 +187,10 @@ class EvidenceAnalyzer:
         self, rubric: Rubric, sentences: list[Span], sent_vecs: np.ndarray, points: list[str]
     ) -> dict[str, np.ndarray]:
         """The citation model's features of each sentence, per criterion key."""
-        crit_vecs = [self.vectors(criterion_texts(c)) for c in rubric.criteria]
+        criteria = [CriterionVectors(self.vectors(criterion_texts(c)), self.vectors(list(c.probes)))
+                    for c in rubric.criteria]  # fmt: skip
         kp_vecs = self.vectors(points) if points else np.zeros((0, sent_vecs.shape[1]), dtype=np.float32)
-        return answer_features(rubric, [s.text for s in sentences], sent_vecs, crit_vecs, kp_vecs)
+        return answer_features(rubric, [s.text for s in sentences], sent_vecs, criteria, kp_vecs)
 
     def citation_model(self) -> CitationModel | None:
         """The citation model when it was trained on this analyzer's embedder, else None."""

@@ -72,4 +72,13 @@ def test_evidence_precision_and_recall_count_quotes_under_the_right_criterion() 
     assert evidence_agreement([answer], [swapped])["evidence_recall"] == 0.0
     assert evidence_overlap([(answer, labels[:1])]) == {
         "evidence_precision": 1.0, "evidence_recall": 0.5, "quotes": 1, "labelled_pairs": 2,
+        "quotes_per_criterion": 0.5, "labels_per_criterion": 1.0,
+        "multi_criterion_quotes": 0, "multi_criterion_all_labelled": 1.0,
     }  # fmt: skip
+    both = report({"correctness": ["Dropout zeroes units.", "I like pizza."],
+                   "mechanism-depth": ["Dropout zeroes units.", "It rescales at train time."]})  # fmt: skip
+    figures = evidence_agreement([answer], [both])
+    assert figures["evidence_precision"] == 0.5 and figures["evidence_recall"] == 1.0
+    assert figures["quotes_per_criterion"] == 2.0
+    # One sentence under two criteria, labelled for only one of them.
+    assert figures["multi_criterion_quotes"] == 1 and figures["multi_criterion_all_labelled"] == 0.0

@@ -9,7 +9,9 @@ from evals.report_calibration import AUTHOR_COLUMNS, calibration_markdown
 
 def _figures(precision: float, recall: float) -> dict[str, Any]:
     out: dict[str, Any] = {c: 0.5 for c in AUTHOR_COLUMNS}
-    out.update(evidence_precision=precision, evidence_recall=recall, signed_error_by_level={"4": -0.3})
+    out.update(evidence_precision=precision, evidence_recall=recall, signed_error_by_level={"4": -0.3},
+               quotes_per_criterion=0.8, labels_per_criterion=1.2, multi_criterion_quotes=30,
+               multi_criterion_all_labelled=0.6)  # fmt: skip
     return out
 
 
@@ -31,9 +33,11 @@ def test_per_author_evidence_figures_and_the_note_against_the_human_ceiling() ->
                "evidence": {"evidence_precision": 0.77, "evidence_recall": 0.89}}  # fmt: skip
     text = calibration_markdown(_result(ceiling))
     row = next(line for line in text.splitlines() if line.startswith("| terse-senior |"))
-    assert row.rstrip(" |").endswith("0.73 | 0.2")
+    assert row.rstrip(" |").endswith("0.73 | 0.2 | 0.8 | 1.2")
     assert "| house |" in text and "n/a | n/a |" in text
     assert "precision 0.61, recall 0.42, against targets 0.85 / 0.7" in text
+    assert "0.8 quotes per criterion and answer, where the labels have 1.2" in text
+    assert "30 sentences are quoted under several criteria; 0.6 of them" in text
     assert "Two human labellers agree at precision 0.77, recall 0.89" in text
 
 

@@ -26,9 +26,9 @@ SKIPPED = "skipped"
 HINT_PENALTY = 0.25  # overall points per hint used
 MAX_HINT_PENALTY = 0.75
 # How much of a criterion's position inside its level band reaches the overall score: its level counts
-# as level + TIE_BREAK * (position - 1/2). At 1/2 a criterion's contribution stays within a quarter
-# level of its whole level (whose rounding it is), yet two answers with the same levels but different
-# strengths no longer share an overall score.
+# as level + TIE_BREAK * (position - 1/2), so answers with the same whole levels but different strengths
+# no longer share an overall score (issue #10: adjacent-label ties). 1/2 is the largest value at which a
+# whole-level step (1 - TIE_BREAK) is never smaller than a difference within one band (TIE_BREAK).
 TIE_BREAK = 0.5
 NEAREST_QUESTIONS = 2  # bank questions whose key points stand in for a free-text question's
 NEAREST_MIN_SIMILARITY = 0.3
@@ -247,11 +247,12 @@ def weighted_score(
     """The one overall-score formula: weighted mean of criterion levels (insufficient = 1), each moved
     within its band by its strength (`tie_broken_level`; a level without a strength is not moved), minus
     HINT_PENALTY per hint (at most MAX_HINT_PENALTY), kept within [1, cap], to two decimals."""
-    triples = list(weighted_levels)
-    total = sum(weight for weight, _, _ in triples) or 1.0
-    levels = [(level or 1, level or 1 if scale is None else scale) for _, level, scale in triples]
-    score = sum(w * float(tie_broken_level(*pair)) for (w, _, _), pair in zip(triples, levels, strict=True))
-    score /= total
+    total = score = 0.0
+    for weight, level, scale in weighted_levels:
+        whole = level or 1
+        total += weight
+        score += weight * float(tie_broken_level(whole, whole if scale is None else scale))
+    score /= total or 1.0
     score -= min(MAX_HINT_PENALTY, HINT_PENALTY * max(hints_used, 0))
     return round(max(1.0, min(float(cap), score)), 2)
 

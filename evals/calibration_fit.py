@@ -15,7 +15,8 @@ from typing import Protocol
 import numpy as np
 
 from interviewer.domain.bank import Rubric
-from interviewer.grading.scoring import AnswerTraits, CriterionFeatures, RoundCalibration
+from interviewer.grading.grader import tie_broken_level
+from interviewer.grading.scoring import AnswerTraits, CriterionFeatures, RoundCalibration, level_scale
 
 
 class Labelled(Protocol):
@@ -104,6 +105,7 @@ class RoundBatch:
         evidenced = self.has_span | (self.has_kp & covered.any(axis=2))
         levels = 1 + sum((strength >= cut).astype(int) for cut in cal.level_cuts)
         levels = np.minimum(np.where(evidenced, levels, 1), self.cap[:, None])
+        levels = tie_broken_level(levels, level_scale(strength, cal))
         score = (levels * self.weights).sum(axis=1) / (self.weights.sum() or 1.0)
         score = np.round(np.clip(score, 1.0, self.cap), 2)
         return np.where(self.measured, score, 1.0)

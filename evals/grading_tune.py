@@ -23,6 +23,7 @@ from interviewer.grading.scoring import (
     has_evidence,
     key_point_coverage,
     level_for,
+    level_scale,
 )
 from interviewer.grading.signals import round_signals
 from interviewer.text import split_sentences
@@ -65,11 +66,12 @@ def overall(m: Measured, cal: RoundCalibration) -> float:
     if not m.features:
         return 1.0
     coverage = key_point_coverage(m.kp_scores, cal)
-    levels: list[tuple[float, int | None]] = []
+    levels: list[tuple[float, int | None, float | None]] = []
     for c in m.rubric.criteria:
         f = m.features[c.id]
-        level = level_for(criterion_strength(f, coverage, m.traits, cal), has_evidence(f, coverage), cal)
-        levels.append((c.weight, min(level or 1, m.cap)))
+        strength = criterion_strength(f, coverage, m.traits, cal)
+        level = level_for(strength, has_evidence(f, coverage), cal)
+        levels.append((c.weight, min(level or 1, m.cap), float(level_scale(strength, cal))))
     return weighted_score(levels, hints_used=0, cap=m.cap)
 
 

@@ -25,6 +25,9 @@ class CriterionScore(BaseModel):
     descriptor: str  # the rubric's descriptor for the level given (or what was missing)
     weight: float = 0.0
     insufficient_evidence: bool = False
+    # The strength on the level scale (`scoring.level_scale`): breaks ties in the overall score only;
+    # what is shown and stored is the whole level.
+    scale: float | None = Field(default=None, exclude=True)
 
 
 class GuideRef(BaseModel):

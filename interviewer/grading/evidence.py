@@ -25,6 +25,7 @@ from interviewer.grading.scoring import (
     has_evidence,
     key_point_coverage,
     level_for,
+    level_scale,
 )
 from interviewer.grading.signals import round_signals, signal_strength
 from interviewer.ports import Embedder
@@ -63,6 +64,7 @@ class CriterionEvidence:
     strength: float  # 0..1, how well the text evidences this criterion
     level: int | None  # 1..4 estimate, None = insufficient evidence
     spans: tuple[Span, ...] = ()
+    scale: float | None = None  # the strength on the level scale (`scoring.level_scale`)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class EvidenceAnalyzer:
                 spans = _key_point_spans(features, kp_matches)
             level = level_for(strength, bool(spans), calibration)
             spans = cited.get(c.id, spans)  # what is quoted; the level keeps its own evidence rule
-            criteria[c.id] = CriterionEvidence(c.id, round(strength, 4), level, spans)
+            scale = round(float(level_scale(strength, calibration)), 4)
+            criteria[c.id] = CriterionEvidence(c.id, round(strength, 4), level, spans, scale)
         topicality = self._topicality(prompt, points, sent_vecs)
         covered = sum(k.covered for k in kp_matches)
         flags = detect_flags(

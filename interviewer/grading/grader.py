@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from interviewer.domain.bank import LEVEL_LABELS, Bank, Question, Rubric
 from interviewer.domain.report import CriterionScore, GradeReport, Overall, SessionReport
@@ -24,6 +25,11 @@ from interviewer.ports import GuideRetriever
 SKIPPED = "skipped"
 HINT_PENALTY = 0.25  # overall points per hint used
 MAX_HINT_PENALTY = 0.75
+# How much of a criterion's position inside its level band reaches the overall score: its level counts
+# as level + TIE_BREAK * (position - 1/2), so answers with the same whole levels but different strengths
+# no longer share an overall score (issue #10: adjacent-label ties). 1/2 is the largest value at which a
+# whole-level step (1 - TIE_BREAK) is never smaller than a difference within one band (TIE_BREAK).
+TIE_BREAK = 0.5
 NEAREST_QUESTIONS = 2  # bank questions whose key points stand in for a free-text question's
 NEAREST_MIN_SIMILARITY = 0.3
 MIN_KEY_POINTS_FOR_FLAG = 3
@@ -211,6 +217,7 @@ def criterion_scores(rubric: Rubric, evidence: Evidence, cap: int) -> list[Crite
                 descriptor=descriptor,
                 weight=criterion.weight,
                 insufficient_evidence=level is None,
+                scale=found.scale if found else None,
             )
         )
     return out
@@ -220,18 +227,32 @@ def overall_score(
     criteria: list[CriterionScore], evidence: Evidence, flags: list[str], hints_used: int, text: str
 ) -> Overall:
     """The overall score of `criteria` under `flags`, with its recommendation and confidence."""
-    score = weighted_score([(c.weight, c.score) for c in criteria], hints_used, flag_cap(flags))
+    score = weighted_score([(c.weight, c.score, c.scale) for c in criteria], hints_used, flag_cap(flags))
     return Overall(
         score=score, recommendation=recommendation(score), confidence=confidence(criteria, flags, text)
     )
 
 
-def weighted_score(weighted_levels: Iterable[tuple[float, int | None]], hints_used: int, cap: int) -> float:
-    """The one overall-score formula: weighted mean of criterion levels (insufficient = 1), minus
+def tie_broken_level(level: ArrayLike, scale: ArrayLike) -> np.ndarray:
+    """A criterion's level moved by where its strength sits inside that level's band: `scale` is the
+    strength on the level scale (`scoring.level_scale`), clipped to the band of `level` (a capped or
+    reviewed level sits at the edge of its band). Elementwise."""
+    level = np.asarray(level, dtype=float)
+    return level + TIE_BREAK * np.clip(np.asarray(scale, dtype=float) - level, -0.5, 0.5)
+
+
+def weighted_score(
+    weighted_levels: Iterable[tuple[float, int | None, float | None]], hints_used: int, cap: int
+) -> float:
+    """The one overall-score formula: weighted mean of criterion levels (insufficient = 1), each moved
+    within its band by its strength (`tie_broken_level`; a level without a strength is not moved), minus
     HINT_PENALTY per hint (at most MAX_HINT_PENALTY), kept within [1, cap], to two decimals."""
-    pairs = list(weighted_levels)
-    total = sum(weight for weight, _ in pairs) or 1.0
-    score = sum(weight * (level or 1) for weight, level in pairs) / total
+    total = score = 0.0
+    for weight, level, scale in weighted_levels:
+        whole = level or 1
+        total += weight
+        score += weight * float(tie_broken_level(whole, whole if scale is None else scale))
+    score /= total or 1.0
     score -= min(MAX_HINT_PENALTY, HINT_PENALTY * max(hints_used, 0))
     return round(max(1.0, min(float(cap), score)), 2)
 

@@ -169,7 +169,7 @@ def _descriptor_note(base: CriterionScore, level: int | None) -> str:
 
 
 def _overall(criteria: list[CriterionScore], report: GradeReport, cap: int) -> Overall:
-    score = weighted_score([(c.weight, c.score) for c in criteria], report.feedback.hints_used, cap)
+    score = weighted_score([(c.weight, c.score, c.scale) for c in criteria], report.feedback.hints_used, cap)
     return Overall(score=score, recommendation=recommendation(score), confidence=report.overall.confidence)
 
 

@@ -118,3 +118,16 @@ def level_for(strength: float, has_span: bool, calibration: RoundCalibration) ->
     if not has_span:
         return None
     return 1 + sum(strength >= cut for cut in calibration.level_cuts)
+
+
+def level_scale(strength: float | np.ndarray, calibration: RoundCalibration) -> np.ndarray:
+    """The strength on the level scale: each level's band of strengths (from its cut to the next; 0 and 1
+    at the ends) mapped linearly onto [level - 0.5, level + 0.5], so that `level_for` is its rounding.
+    Elementwise over an array of strengths."""
+    cuts = np.asarray(calibration.level_cuts, dtype=float)
+    edges = np.concatenate(([0.0], cuts, [1.0]))
+    strength = np.asarray(strength, dtype=float)
+    level = 1 + (strength[..., None] >= cuts).sum(axis=-1)
+    low, high = edges[level - 1], edges[level]
+    position = np.clip((strength - low) / np.maximum(high - low, 1e-9), 0.0, 1.0)
+    return level - 0.5 + position

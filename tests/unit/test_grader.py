@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from interviewer.domain.rounds import Round
-from interviewer.grading.evidence import EvidenceAnalyzer
-from interviewer.grading.grader import Grader, QuestionAttempt, recommendation
+from interviewer.grading.evidence import CriterionEvidence, Evidence, EvidenceAnalyzer
+from interviewer.grading.grader import (
+    TIE_BREAK,
+    Grader,
+    QuestionAttempt,
+    criterion_scores,
+    flag_cap,
+    overall_score,
+    recommendation,
+)
+from interviewer.grading.redflags import NO_KEY_POINTS
+from interviewer.grading.scoring import DEFAULT_CALIBRATION, level_for, level_scale
 
 QID = "sd-marketplace-recommendations"
 GOOD = (
@@ -81,7 +91,54 @@ def test_report_has_the_contract_shape(grader, bank) -> None:  # type: ignore[no
 def test_overall_is_the_weighted_mean_of_levels(grader, bank) -> None:  # type: ignore[no-untyped-def]
     report = grader.grade_answer(Round.ML_SYSTEM_DESIGN, _attempt(bank, GOOD))
     expected = sum(c.weight * (c.score or 1) for c in report.criteria)
-    assert report.overall.score == pytest.approx(max(1.0, expected), abs=0.01)
+    # each level moves by at most TIE_BREAK / 2 within its band
+    assert report.overall.score == pytest.approx(max(1.0, expected), abs=TIE_BREAK / 2 + 0.01)
+    assert all(c.scale is not None for c in report.criteria)
+    assert "scale" not in report.model_dump()["criteria"][0]  # what is shown is the whole level
+
+
+def test_level_scale_rounds_to_the_level() -> None:
+    for strength in [i / 200 for i in range(201)]:
+        scale = float(level_scale(strength, DEFAULT_CALIBRATION))
+        level = level_for(strength, True, DEFAULT_CALIBRATION)
+        assert level is not None and level - 0.5 <= scale <= level + 0.5
+
+
+def _overall_for(bank, strengths: dict[str, float], flags: list[str]) -> tuple[list[int | None], float]:  # type: ignore[no-untyped-def]
+    rubric = bank.rubric_for(bank.question(QID), Round.ML_SYSTEM_DESIGN)
+    criteria = {
+        c.id: CriterionEvidence(
+            c.id,
+            strengths[c.id],
+            level_for(strengths[c.id], True, DEFAULT_CALIBRATION),
+            (),
+            float(level_scale(strengths[c.id], DEFAULT_CALIBRATION)),
+        )
+        for c in rubric.criteria
+    }
+    scores = criterion_scores(rubric, Evidence((), criteria), flag_cap(flags))
+    return [c.score for c in scores], overall_score(scores, Evidence((), criteria), flags, 0, "").score
+
+
+def test_same_levels_different_strengths_are_ordered_by_strength(bank) -> None:  # type: ignore[no-untyped-def]
+    rubric = bank.rubric_for(bank.question(QID), Round.ML_SYSTEM_DESIGN)
+    # DEFAULT_CALIBRATION's level 3 band is [0.4, 0.6): both answers score level 3 on every criterion
+    low_levels, low = _overall_for(bank, {c.id: 0.42 for c in rubric.criteria}, [])
+    high_levels, high = _overall_for(bank, {c.id: 0.58 for c in rubric.criteria}, [])
+    assert low_levels == high_levels == [3] * len(rubric.criteria)
+    assert low < 3.0 < high
+    assert high - low <= TIE_BREAK
+
+
+def test_a_flag_cap_still_caps_the_tie_broken_score(bank) -> None:  # type: ignore[no-untyped-def]
+    rubric = bank.rubric_for(bank.question(QID), Round.ML_SYSTEM_DESIGN)
+    strong = {c.id: 0.95 for c in rubric.criteria}
+    _, uncapped = _overall_for(bank, strong, [])
+    levels, capped = _overall_for(bank, strong, [NO_KEY_POINTS])
+    cap = flag_cap([NO_KEY_POINTS])
+    assert uncapped == 4.0 and cap < 4  # the [1, 4] clamp holds too
+    assert levels == [cap] * len(rubric.criteria)
+    assert capped == cap
 
 
 def test_empty_answer_is_the_bottom_with_every_key_point_missed(grader, bank) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,15 @@ from interviewer.interview.round_flows import flow_for
 from interviewer.interview.topicality import TopicJudge
 
 COVERED_STRENGTH = 0.5  # a criterion at or above this evidence strength counts as covered
+# The key-point score at which the conversation counts a point as said, per round: the grader's "covered"
+# midpoints when the listening eval was built (#11). Refitting the grade for scoring moves the grader's
+# own midpoints; what the interviewer treats as already said, and so never asks again, stays put.
+SAID_KEY_POINT = {
+    Round.BEHAVIORAL: 0.35,
+    Round.CASE_STUDY: 0.75,
+    Round.ML_DEPTH: 0.55,
+    Round.ML_SYSTEM_DESIGN: 0.65,
+}
 
 
 class AnswerEngine(Protocol):
@@ -95,7 +104,7 @@ def _probe_or_move_on(
     text = "\n\n".join(state.answers_for(state.questions.index(progress)))
     evidence = engine.evidence_for(state, text, rubric, question)
     progress.phases_covered = flow.covered(text)
-    remember_coverage(progress, evidence)
+    remember_coverage(progress, evidence, Round(state.round))
     note_phase(flow, progress, answer)
     note = ""
     if is_injection(answer) or (evidence is not None and INJECTION in evidence.flags):
@@ -153,11 +162,12 @@ def _answered_check(
     return lambda line: judge.answered(line, sentences, question, covered, asked)
 
 
-def remember_coverage(progress: QuestionProgress, evidence: Evidence | None) -> None:
+def remember_coverage(progress: QuestionProgress, evidence: Evidence | None, round_: Round) -> None:
     """Add what the conversation so far covers (key points, criteria, phases) to the question's memory."""
     found = [f"phase:{p}" for p in progress.phases_covered]
     if evidence is not None:
-        found += [f"kp:{k.index}" for k in evidence.key_points if k.covered]
+        said = SAID_KEY_POINT.get(round_)
+        found += [f"kp:{k.index}" for k in evidence.key_points if k.covered or (said and k.score >= said)]
         found += [c.criterion_id for c in evidence.criteria.values() if c.strength >= COVERED_STRENGTH]
     progress.covered.extend(k for k in dict.fromkeys(found) if k not in progress.covered)
 

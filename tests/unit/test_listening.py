@@ -235,3 +235,18 @@ def test_repeat_after_a_redirect_gives_the_main_question(sd_bank: Bank) -> None:
     ).state
     again = say(interviewer, state, "/repeat")
     assert state.questions[0].prompt in again.text
+
+
+def test_what_counts_as_said_does_not_move_with_the_graders_covered_threshold() -> None:
+    from interviewer.domain.session import QuestionProgress
+    from interviewer.grading.evidence import Evidence, KeyPointMatch
+    from interviewer.interview.answering import SAID_KEY_POINT, remember_coverage
+
+    said = SAID_KEY_POINT[Round.CASE_STUDY]
+    points = (
+        KeyPointMatch(0, "sizes the market first", covered=False, score=said + 0.01),  # said, not credited
+        KeyPointMatch(1, "names a pilot", covered=False, score=said - 0.01),
+    )
+    progress = QuestionProgress(question_id="q", prompt="p", topic="t")
+    remember_coverage(progress, Evidence(key_points=points, criteria={}), Round.CASE_STUDY)
+    assert "kp:0" in progress.covered and "kp:1" not in progress.covered

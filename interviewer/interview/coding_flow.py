@@ -132,10 +132,8 @@ class CodingInterview:
         )
         result = self._judge(code, self.problem.visible_tests)
         if result.all_passed:
-            reply = (
-                f"The examples pass ({result.passed} of {len(result.results)}). Which edge cases would you "
-                "check before submitting, and what is the complexity of your solution?"
-            )
+            passed = f"The examples pass ({result.passed} of {len(result.results)})."
+            reply = f"{passed} {self._before_submitting()}"
         else:
             self._saw_failure(result.first_failure)
             reply = f"{_summary(result)} {result.first_failure}. Can you find the bug and fix it?"
@@ -175,6 +173,18 @@ class CodingInterview:
         )  # fmt: skip
         self.report = grade_submission(submission, self.rubric)
         return result
+
+    def _before_submitting(self) -> str:
+        """Ask for the edge cases and the complexity the candidate has not given yet (never again)."""
+        missing = []
+        if not named_edge_cases(self.state.words, self.problem):
+            missing.append("which edge cases would you check before submitting")
+        if not stated_complexities(self.state.words):
+            missing.append("what is the complexity of your solution")
+        if not missing:
+            return "Submit whenever you are ready for the hidden tests."
+        question = ", and ".join(missing)
+        return question[0].upper() + question[1:] + "?"
 
     def _next_follow_up(self) -> str | None:
         """The first follow-up not yet asked: a failure the candidate saw, complexity or edge cases if they

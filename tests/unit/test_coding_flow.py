@@ -46,6 +46,16 @@ def test_a_run_uses_only_the_visible_examples_and_asks_for_edge_cases_when_they_
     assert isinstance(runner, ScriptedRunner) and [t.name for t in runner.jobs[-1].tests] == ["basic"]
 
 
+def test_a_passing_run_asks_only_for_what_the_candidate_has_not_said() -> None:
+    session = interview(answers_everything)
+    session.explain("Edge cases: an empty list, k larger than the number of distinct items, and ties.")
+    _, reply = session.run("def top_k(items, k):\n    return []\n")
+    assert "edge cases" not in reply and "complexity" in reply
+    session.explain("Counting is O(n) and sorting the distinct items O(d log d).")
+    _, reply = session.run("def top_k(items, k):\n    return []\n")
+    assert "edge cases" not in reply and "complexity" not in reply and "Submit whenever" in reply
+
+
 def test_a_hidden_failure_names_what_the_test_is_about_never_its_data() -> None:
     session = interview(answers_examples_only)
     _, reply = session.submit("def top_k(items, k):\n    return ['b', 'a']\n")

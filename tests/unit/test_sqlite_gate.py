@@ -28,25 +28,30 @@ def _connect(path: Path, gated: bool) -> sqlite3.Connection:
 @pytest.fixture()
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "gate.sqlite3"
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode=WAL")  # as the engine sets it: readers beside a writer
-        connection.execute("CREATE TABLE hits (n INTEGER)")
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode=WAL")  # as the engine sets it: readers beside a writer
+    connection.execute("CREATE TABLE hits (n INTEGER)")
+    connection.commit()
+    connection.close()  # now, not whenever it is collected (a close may checkpoint, taking the lock)
     return path
 
 
-def _hold_a_write(path: Path, gated: bool, started: threading.Event) -> None:
+def _hold_a_write(path: Path, gated: bool, started: threading.Event, finish: threading.Event) -> None:
     connection = _connect(path, gated)
     connection.execute("INSERT INTO hits VALUES (1)")
     started.set()
     time.sleep(HOLD_S)
     connection.commit()
+    # Closed only once the other writer is done: closing a WAL database's connection may checkpoint,
+    # which takes the lock for a moment and, with timeout=0, would fail the other writer by chance.
+    finish.wait(10)
     connection.close()
 
 
 @pytest.mark.parametrize("gated", [True, False])
 def test_a_second_writer_waits_for_the_first_commit_through_the_gate(database: Path, gated: bool) -> None:
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_a_write, args=(database, gated, started))
+    started, finish = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_a_write, args=(database, gated, started, finish))
     holder.start()
     started.wait(5)
     second = _connect(database, gated)
@@ -60,6 +65,7 @@ def test_a_second_writer_waits_for_the_first_commit_through_the_gate(database: P
         second.commit()
         assert time.monotonic() - begun >= HOLD_S / 2  # it waited for the holder's commit
     finally:
+        finish.set()
         holder.join()
         second.close()
     count = sqlite3.connect(database).execute("SELECT COUNT(*) FROM hits").fetchone()[0]
@@ -74,12 +80,16 @@ connection.execute("INSERT INTO hits VALUES (1)")
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
 connection.commit()
+sys.stdin.readline()  # closed only after the other writer is done (closing may checkpoint)
 """
 
 
 def test_writers_in_two_processes_queue_too(database: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(database), str(HOLD_S)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(database), str(HOLD_S)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
@@ -88,19 +98,20 @@ def test_writers_in_two_processes_queue_too(database: Path) -> None:
         second.commit()
         second.close()
     finally:
-        holder.wait(10)
+        holder.communicate("done\n", timeout=10)
     assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM hits").fetchone()[0] == 2
 
 
 def test_reads_do_not_wait_for_a_writer(database: Path) -> None:
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_a_write, args=(database, True, started))
+    started, finish = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_a_write, args=(database, True, started, finish))
     holder.start()
     started.wait(5)
     reader = _connect(database, gated=True)
     begun = time.monotonic()
     reader.execute("SELECT COUNT(*) FROM hits").fetchone()
     assert time.monotonic() - begun < HOLD_S / 2
+    finish.set()
     holder.join()
     reader.close()
 
